@@ -1,0 +1,94 @@
+"""The `asset-lint` command: argv in, text out, exit status 0 (clean) / 1 (findings) / 2 (usage or config)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Optional, Sequence
+
+from asset_lint import __version__
+from asset_lint.config import ConfigError, validate_codes
+
+
+def _codes(text: Optional[str]) -> Optional[tuple]:
+    if text is None:
+        return None
+    from asset_lint.rules import KNOWN_CODES
+    return tuple(validate_codes([c for c in text.split(",") if c.strip()], "--select/--ignore", KNOWN_CODES))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="asset-lint", description="Static analysis for Dagster asset graphs.")
+    parser.add_argument("--version", action="version", version=f"asset-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="lint the project that holds PATH (default: .)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--output-format", choices=("text", "json"), default="text")
+    check.add_argument("--select", help="comma-separated codes or prefixes to enable (replaces the defaults)")
+    check.add_argument("--extend-select", help="codes to enable on top of the selection")
+    check.add_argument("--ignore", help="codes to disable")
+    check.add_argument("--no-cache", action="store_true", help="read every file afresh")
+    check.add_argument("--statistics", action="store_true", help="print counts per code")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    graph = sub.add_parser("graph", help="print the asset graph asset-lint derived")
+    graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    graph.add_argument("--format", choices=("json",), default="json")
+    rule = sub.add_parser("rule", help="print a rule's catalogue entry")
+    rule.add_argument("code")
+    sub.add_parser("rules", help="list every rule")
+    return parser
+
+
+def _catalogue():
+    from asset_lint.catalogue import load_catalogue
+    return load_catalogue()
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the console script."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code not in (0, None) else 0
+    try:
+        if args.command == "rule":
+            docs = _catalogue()
+            doc = docs.get(args.code.upper())
+            if doc is None:
+                raise ConfigError(f"unknown rule code '{args.code}' (known: {', '.join(docs)})")
+            sys.stdout.write(f"# {doc.code} {doc.name}\n\n{doc.markdown.strip()}\n")
+            return 0
+        if args.command == "rules":
+            from asset_lint.engine import rule_defaults
+            for code, doc in _catalogue().items():
+                on = "on" if rule_defaults().get(code, True) else "off"
+                sys.stdout.write(f"{code}  {doc.name:<32} {doc.severity:<8} {on:<4} {doc.summary}\n")
+            return 0
+        from asset_lint.engine import analyse
+        if args.command == "graph":
+            from asset_lint.graph import graph_payload
+            from asset_lint.report.json import render_graph
+            analysis = analyse(args.paths, {"select": ()})
+            sys.stdout.write(render_graph(graph_payload(analysis.project, analysis.graphs)))
+            return 0
+        overrides = {"select": _codes(args.select), "extend_select": _codes(args.extend_select),
+                     "ignore": _codes(args.ignore)}
+        analysis = analyse(args.paths, overrides)
+    except ConfigError as exc:
+        sys.stderr.write(f"asset-lint: error: {exc}\n")
+        return 2
+    if args.output_format == "json":
+        from asset_lint.report.json import render
+        names = {}
+        try:
+            names = {code: doc.name for code, doc in _catalogue().items()}
+        except Exception:  # the JSON report still works without catalogue metadata
+            names = {}
+        sys.stdout.write(render(analysis.findings, names))
+    else:
+        from asset_lint.report.text import render
+        sys.stdout.write(render(analysis.findings, args.statistics))
+    return 1 if analysis.findings and not args.exit_zero else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

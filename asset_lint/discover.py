@@ -1,0 +1,118 @@
+"""Paths -> the project root and its Python files, each with the module name its folder layout gives."""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+SKIPPED_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist", "__pycache__",
+    "node_modules", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".asset_lint_cache", ".eggs", ".hypothesis",
+})
+# A folder holding one of these is a place imports start from (a source root), as are its src/.
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Python file of the project."""
+
+    path: Path            # absolute
+    rel: str              # POSIX, relative to the project root
+    module: str           # dotted module name ("" when the file name is not an identifier)
+    is_package: bool      # an __init__.py
+
+
+def find_project_root(path: Path) -> Path:
+    """Nearest folder upward holding pyproject.toml, else .git, else the path itself."""
+    start = path if path.is_dir() else path.parent
+    start = start.resolve()
+    for marker in ("pyproject.toml", ".git"):
+        for folder in (start, *start.parents):
+            if (folder / marker).exists():
+                return folder
+    return start
+
+
+def _excluded(rel: str, name: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) or rel.startswith(p.rstrip("/") + "/")
+               for p in patterns)
+
+
+def _walk(root: Path, exclude: Sequence[str], wanted=lambda name: name.endswith(".py")) -> Iterator[Path]:
+    seen_dirs: set = set()
+    for folder, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen_dirs:  # a symlink loop: walk each real folder once
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        rel_folder = os.path.relpath(folder, root)
+        kept = []
+        for d in sorted(dirnames):
+            rel = d if rel_folder == "." else f"{rel_folder}/{d}"
+            if d in SKIPPED_DIRS or d.endswith(".egg-info") or _excluded(rel.replace(os.sep, "/"), d, exclude):
+                continue
+            kept.append(d)
+        dirnames[:] = kept
+        for f in sorted(filenames):
+            if not wanted(f):
+                continue
+            rel = (f if rel_folder == "." else f"{rel_folder}/{f}").replace(os.sep, "/")
+            if not _excluded(rel, f, exclude):
+                yield Path(folder) / f
+
+
+def source_roots(root: Path, files: Iterable[Path], extra: Iterable[Path] = ()) -> list[Path]:
+    """Folders imports start from: the root, folders with a project marker, and their src/."""
+    roots = {root, *(p.resolve() for p in extra)}
+    folders = {p.parent for p in files}
+    for folder in folders:
+        for candidate in (folder, *folder.parents):
+            if candidate == root or root not in candidate.parents:
+                break
+            if any((candidate / m).is_file() for m in PROJECT_MARKERS):
+                roots.add(candidate)
+    for r in list(roots):
+        if (r / "src").is_dir():
+            roots.add(r / "src")
+    return sorted(roots, key=lambda p: len(p.parts), reverse=True)
+
+
+def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, bool]:
+    """Dotted module name relative to the nearest source root (namespace packages included)."""
+    for r in roots:
+        if r == path.parent or r in path.parents:
+            parts = list(path.relative_to(r).with_suffix("").parts)
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts = parts[:-1]
+            if all(p.isidentifier() for p in parts):
+                return ".".join(parts), is_package
+            return "", is_package
+    return "", False
+
+
+def discover(root: Path, exclude: Sequence[str] = (), extra_roots: Iterable[Path] = ()) -> list[SourceFile]:
+    """Every Python file under the project root, in path order, skipping tool and build folders."""
+    root = root.resolve()
+    paths = list(_walk(root, exclude))
+    roots = source_roots(root, paths, extra_roots)
+    files = []
+    for p in paths:
+        module, is_package = module_name(p, roots)
+        rel = os.path.relpath(p, root).replace(os.sep, "/")
+        files.append(SourceFile(p, rel, module, is_package))
+    return files
+
+
+CONFIG_FILES = frozenset({"pyproject.toml", "workspace.yaml", "dg.toml", "defs.yaml", "defs.yml", "component.yaml"})
+
+
+def discover_config_files(root: Path, exclude: Sequence[str] = ()) -> list[str]:
+    """POSIX paths (relative to the root) of the files that declare code locations or components."""
+    root = root.resolve()
+    return [os.path.relpath(p, root).replace(os.sep, "/") for p in _walk(root, exclude, CONFIG_FILES.__contains__)]

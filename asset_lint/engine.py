@@ -1,0 +1,91 @@
+"""The pipeline, end to end: discover -> extract -> resolve -> graph -> rules -> filter."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from asset_lint import rules as rule_modules
+from asset_lint.config import ConfigError, Settings, load_settings
+from asset_lint.discover import discover, discover_config_files, find_project_root
+from asset_lint.extract import extract_source
+from asset_lint.extract.facts import FileFacts, SyntaxProblem
+from asset_lint.filter import enabled_codes, keep
+from asset_lint.findings import Finding, Site
+
+
+@dataclass
+class Analysis:
+    """Everything one run computed: findings (already filtered), the project and its graphs."""
+
+    root: Path
+    settings: Settings
+    findings: list
+    project: object = None
+    graphs: list = field(default_factory=list)
+    files: int = 0
+
+
+def rule_defaults() -> dict:
+    """code -> on by default, from the catalogue (the single source of rule metadata)."""
+    try:
+        from asset_lint.catalogue import load_catalogue
+        return {code: doc.default for code, doc in load_catalogue().items()}
+    except Exception:  # a broken catalogue must not stop linting; every rule then runs
+        return {}
+
+
+def _read(path: Path) -> tuple:
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return b"", exc.strerror or type(exc).__name__
+
+
+def _syntax_finding(facts: FileFacts) -> Finding:
+    problem: SyntaxProblem = facts.syntax_error
+    return Finding.at(Site(facts.rel, (problem.line, problem.col, problem.line, problem.col)),
+                      rule_modules.INVALID_SYNTAX, f"cannot parse this file: {problem.message}; asset-lint "
+                      "treats what it defines as unknown", identity=facts.rel)
+
+
+def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None) -> Analysis:
+    """Lint the project that holds `paths`; findings are limited to those paths."""
+    from asset_lint.graph import build_graphs
+    from asset_lint.resolve import build_project, dg_projects_of
+    from asset_lint.resolve.locations import read_location_specs
+
+    targets = [Path(p) for p in (paths or ["."])]
+    for target in targets:
+        if not target.exists():
+            raise ConfigError(f"{target}: no such file or directory")
+    root = (root or find_project_root(targets[0])).resolve()
+    settings = load_settings(root, rule_modules.KNOWN_CODES).with_overrides(**(overrides or {}))
+    config_files = discover_config_files(root, settings.exclude)
+    location_specs, extra_roots = read_location_specs(root, config_files)
+    files = discover(root, settings.exclude, extra_roots)
+    facts_by_rel: dict = {}
+    findings: list = []
+    for source in files:
+        data, error = _read(source.path)
+        if error:
+            facts = FileFacts(source.rel, source.module, source.is_package,
+                              syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
+        else:
+            facts = extract_source(data, source.rel, source.module, source.is_package)
+        facts_by_rel[source.rel] = facts
+        if facts.syntax_error:
+            findings.append(_syntax_finding(facts))
+    project = build_project(root, facts_by_rel, location_specs, dg_projects_of(location_specs),
+                            settings.extra_decorators())
+    graphs = build_graphs(project)
+    enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, rule_defaults())
+    for rule in rule_modules.ALL:
+        if rule.CODE in enabled:
+            findings.extend(rule.check(project, graphs, settings))
+    wanted = None
+    if not all(t.resolve() == root for t in targets):
+        wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]
+    noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa}
+    return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files))

@@ -1,0 +1,215 @@
+"""Extract: one file's source -> FileFacts (plain data). Uses the stdlib `ast` only."""
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from typing import Optional
+
+from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
+from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir
+from asset_lint.extract.facts import (
+    SCHEMA_VERSION, Binding, ClassFacts, FileFacts, FunctionFacts, Param, SyntaxProblem,
+)
+
+__all__ = ["extract_source", "FileFacts", "SCHEMA_VERSION"]
+
+_NOQA = re.compile(rb"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+# Calls that build Dagster definitions inside a function body: such a function is a factory.
+_BUILDERS = frozenset({
+    "asset", "multi_asset", "graph_asset", "graph_multi_asset", "AssetSpec", "SourceAsset",
+    "observable_source_asset", "asset_check", "op", "job", "graph", "define_asset_job",
+    "Definitions", "dbt_assets", "load_assets_from_modules", "load_assets_from_package_module",
+    "build_last_update_freshness_checks", "AssetsDefinition", "external_asset_from_spec",
+})
+_UNCONDITIONAL_IFS = ("TYPE_CHECKING",)
+
+
+def _noqa_lines(source: bytes) -> dict:
+    result = {}
+    if b"noqa" not in source and b"NOQA" not in source:
+        return result
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _NOQA.search(line)
+        if match:
+            codes = match.group("codes")
+            result[number] = None if codes is None else frozenset(
+                c.decode().upper() for c in re.split(rb"[,\s]+", codes.strip()) if c)
+    return result
+
+
+def _params(args: ast.arguments) -> tuple:
+    positional = [*args.posonlyargs, *args.args]
+    first_default = len(positional) - len(args.defaults)
+    params = []
+    for i, a in enumerate(positional):
+        kind = "posonly" if i < len(args.posonlyargs) else "normal"
+        params.append(Param(a.arg, kind, to_ir(a.annotation) if a.annotation else None, i >= first_default, pos_of(a)))
+    if args.vararg:
+        params.append(Param(args.vararg.arg, "vararg", None, False, pos_of(args.vararg)))
+    for a, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(Param(a.arg, "kwonly", to_ir(a.annotation) if a.annotation else None, default is not None, pos_of(a)))
+    if args.kwarg:
+        params.append(Param(args.kwarg.arg, "varkw", None, False, pos_of(args.kwarg)))
+    return tuple(params)
+
+
+def _body_without_docstring(body: list) -> list:
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[1:]
+    return body
+
+
+def _builds_definitions(body: list) -> bool:
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
+                return True
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+                if name in _BUILDERS:
+                    return True
+    return False
+
+
+def _function(node, has_decorators: bool) -> FunctionFacts:
+    body = _body_without_docstring(node.body)
+    returns = None
+    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        returns = to_ir(body[0].value)
+    elif _builds_definitions(node.body):
+        returns = ("unknown", pos_of(node), "factory")
+    storage, resources = scan_storage_and_resources(node.body)
+    invocations, dynamic = scan_composition(node.body) if has_decorators else ((), False)
+    return FunctionFacts(
+        name=node.name, pos=pos_of(node), decorators=tuple(to_ir(d) for d in node.decorator_list),
+        params=_params(node.args), returns=returns, storage=storage, invocations=invocations,
+        dynamic_body=dynamic, resource_attrs=resources, is_async=isinstance(node, ast.AsyncFunctionDef),
+    )
+
+
+class _ModuleWalker:
+    def __init__(self, module: str, is_package: bool) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.bindings: dict = {}
+        self.counts: dict = {}
+        self.stars: list = []
+        self.functions: list = []
+
+    def bind(self, name: str, binding: Binding, conditional: bool) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+        if conditional and self.counts[name] > 1:
+            binding = Binding("unknown", "bound in several branches", binding.pos)
+        self.bindings[name] = binding
+
+    def statements(self, body: list, conditional: bool = False, in_loop: bool = False) -> None:
+        for stmt in body:
+            self.statement(stmt, conditional, in_loop)
+
+    def statement(self, stmt: ast.stmt, conditional: bool, in_loop: bool) -> None:
+        pos = pos_of(stmt)
+
+        def bind(name: str, binding: Binding) -> None:
+            self.bind(name, Binding("unknown", "bound in a loop", pos) if in_loop else binding, conditional)
+
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    bind(alias.asname, Binding("import", alias.name, pos))
+                else:
+                    top = alias.name.split(".")[0]
+                    bind(top, Binding("import", top, pos))
+        elif isinstance(stmt, ast.ImportFrom):
+            source = resolve_relative(self.module, self.is_package, stmt.level or 0, stmt.module)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    self.stars.append(source)
+                else:
+                    bind(alias.asname or alias.name, Binding("from", (source, alias.name), pos))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            facts = _function(stmt, bool(stmt.decorator_list))
+            if not in_loop:
+                self.functions.append(facts)
+            bind(stmt.name, Binding("func", facts, pos))
+        elif isinstance(stmt, ast.ClassDef):
+            methods = tuple(n.name for n in stmt.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+            bind(stmt.name, Binding("class", ClassFacts(stmt.name, pos, tuple(to_ir(b) for b in stmt.bases), methods), pos))
+        elif isinstance(stmt, ast.Assign):
+            value = to_ir(stmt.value)
+            for target in stmt.targets:
+                self.assign(target, stmt.value, value, bind, pos)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self.assign(stmt.target, stmt.value, to_ir(stmt.value), bind, pos)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            previous = self.bindings.get(stmt.target.id)
+            if isinstance(stmt.op, ast.Add) and previous is not None and previous.kind == "expr":
+                bind(stmt.target.id, Binding("expr", ("add", pos, previous.value, to_ir(stmt.value)), pos))
+            else:
+                bind(stmt.target.id, Binding("unknown", "augmented assignment", pos))
+        elif isinstance(stmt, ast.If):
+            test = stmt.test
+            if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__":
+                return  # the `__main__` block never runs when Dagster imports the module
+            guard = (isinstance(test, ast.Name) and test.id in _UNCONDITIONAL_IFS) or \
+                    (isinstance(test, ast.Attribute) and test.attr in _UNCONDITIONAL_IFS)
+            self.statements(stmt.body, conditional or not guard, in_loop)
+            self.statements(stmt.orelse, True, in_loop)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self.statements(stmt.body, conditional, in_loop)
+            for handler in stmt.handlers:
+                self.statements(handler.body, True, in_loop)
+            self.statements(stmt.orelse, True, in_loop)
+            self.statements(stmt.finalbody, conditional, in_loop)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self.statements(stmt.body, conditional, in_loop)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            for target in ast.walk(stmt.target) if not isinstance(stmt, ast.While) else ():
+                if isinstance(target, ast.Name):
+                    self.bind(target.id, Binding("unknown", "loop variable", pos), conditional)
+            self.statements(stmt.body, conditional, True)
+            self.statements(stmt.orelse, conditional, True)
+
+    def assign(self, target: ast.AST, value_node: ast.AST, value: tuple, bind, pos) -> None:
+        if isinstance(target, ast.Name):
+            bind(target.id, Binding("expr", value, pos))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            same_shape = isinstance(value_node, (ast.Tuple, ast.List)) and len(value_node.elts) == len(target.elts) \
+                and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value_node.elts))
+            for i, element in enumerate(target.elts):
+                if same_shape:
+                    self.assign(element, value_node.elts[i], to_ir(value_node.elts[i]), bind, pos)
+                elif isinstance(element, ast.Name):
+                    bind(element.id, Binding("unpack", (value, i), pos))
+
+
+def extract_source(source: bytes, rel: str, module: str, is_package: bool) -> FileFacts:
+    """Parse one file and collect its facts; a file Python cannot parse yields a SyntaxProblem."""
+    try:
+        tree = ast.parse(source, filename=rel)
+    except SyntaxError as exc:
+        return FileFacts(rel, module, is_package,
+                         syntax_error=SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1, max((exc.offset or 1) - 1, 0)))
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return FileFacts(rel, module, is_package, syntax_error=SyntaxProblem(str(exc) or type(exc).__name__, 1, 0))
+    walker = _ModuleWalker(module, is_package)
+    limit = sys.getrecursionlimit()
+    try:
+        walker.statements(tree.body)
+    except RecursionError:
+        return FileFacts(rel, module, is_package,
+                         syntax_error=SyntaxProblem("expression nested too deeply to analyse", 1, 0))
+    finally:
+        sys.setrecursionlimit(limit)
+    return FileFacts(
+        rel=rel, module=module, is_package=is_package, bindings=walker.bindings,
+        star_imports=tuple(walker.stars), functions=tuple(walker.functions), noqa=_noqa_lines(source),
+        mentions_dagster=b"dagster" in source,
+    )
+
+
+def file_has_error(facts: FileFacts) -> Optional[str]:
+    """The syntax problem of a file, if any."""
+    return facts.syntax_error.message if facts.syntax_error else None

@@ -1,0 +1,126 @@
+"""FileFacts: everything asset-lint needs from one file, as plain picklable data.
+
+Expressions are kept as small tuples (an IR) rather than ast nodes, so the facts can be cached
+and evaluated later, across modules, by `resolve`:
+
+    ("const", pos, value)          ("name", pos, id)            ("attr", pos, value, attr)
+    ("call", pos, func, args, kwargs)      kwargs: ((name or None for **, expr), ...)
+    ("list" | "tuple" | "set", pos, items) ("star", pos, expr)       ("dict", pos, ((key or None, value), ...))
+    ("add" | "div", pos, left, right)      ("fstr", pos, parts)        ("sub", pos, value, index)
+    ("unknown", pos, reason)
+
+pos is (line, col, end_line, end_col): lines 1-based, columns 0-based, as in `ast`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional, Tuple
+
+Pos = Tuple[int, int, int, int]
+Expr = Tuple[Any, ...]
+
+SCHEMA_VERSION = 1  # bump when the shape of FileFacts changes (the cache keys on it)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One function parameter; kind is posonly | normal | kwonly | vararg | varkw."""
+
+    name: str
+    kind: str
+    annotation: Optional[Expr]
+    has_default: bool
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class StorageAccess:
+    """A read or write of a long-lived object in a function body (a table, a file, an object-store key).
+
+    target_kind: "table" (a table name), "path" (a file path or object key) or "sql" (SQL text whose
+    table names are read at resolve time, when constants are known).
+    """
+
+    mode: str
+    method: str
+    target: Optional[Expr]
+    target_kind: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One call inside a @job/@graph body; args are Refs to earlier invocations' outputs.
+
+    A Ref is ("inv", invocation_index, output) with output None for the whole result, an int for a
+    tuple position, or a str for an attribute; or ("other",) for anything else.
+    """
+
+    callee: Expr
+    args: tuple
+    kwargs: tuple
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class FunctionFacts:
+    """A module-level function (or method-free def) with what rules need from its body."""
+
+    name: str
+    pos: Pos
+    decorators: tuple[Expr, ...]
+    params: tuple[Param, ...]
+    returns: Optional[Expr]           # the returned expression when the body is just a return
+    storage: tuple[StorageAccess, ...]
+    invocations: tuple[Invocation, ...]
+    dynamic_body: bool                 # loops or comprehensions in the composition: edges unknown
+    resource_attrs: tuple[str, ...]    # context.resources.<name> used in the body
+    is_async: bool = False
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    """A module-level class: its bases (for Config / ConfigurableResource detection) and methods."""
+
+    name: str
+    pos: Pos
+    bases: tuple[Expr, ...]
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What a module-level name is bound to.
+
+    kind: expr (value = IR), func (value = FunctionFacts), class (value = ClassFacts),
+    import (value = module), from (value = (module, name)), unpack (value = (IR, index)), unknown.
+    """
+
+    kind: str
+    value: Any
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """The file could not be parsed: where and why."""
+
+    message: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """Everything extracted from one file. `mentions_dagster` is false for plain-Python modules."""
+
+    rel: str
+    module: str
+    is_package: bool
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    star_imports: tuple[str, ...] = ()
+    functions: tuple[FunctionFacts, ...] = ()      # module-level defs, in order
+    top_calls: tuple[Expr, ...] = ()               # bare module-level call statements
+    noqa: dict[int, Optional[frozenset]] = field(default_factory=dict)  # line -> codes (None = all)
+    syntax_error: Optional[SyntaxProblem] = None
+    mentions_dagster: bool = False

@@ -1,0 +1,187 @@
+"""Graph: each code location's specs and dependencies -> the asset graph Dagster would build (R3)."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+import networkx as nx
+
+from asset_lint.resolve import CodeLocation, Project
+from asset_lint.resolve.keys import user_string
+from asset_lint.resolve.values import Dep, SpecNode
+
+
+@dataclass
+class ResolvedDep:
+    """A dependency after Dagster's resolution: exact key, same-group re-mapping, or a missing key."""
+
+    dep: Dep
+    downstream: SpecNode
+    key: Optional[tuple]          # what Dagster links to (None: unknown)
+    remapped: bool = False
+    missing: bool = False         # no definition produces it: a value input fails, a Nothing dep is a stub
+
+
+class AssetGraph:
+    """One code location's asset graph (networkx DiGraph of keys, edges upstream -> downstream)."""
+
+    def __init__(self, location: CodeLocation) -> None:
+        self.location = location
+        self.graph = nx.DiGraph()
+        self.producers: dict = {}
+        self.deps: list = []
+        for spec in location.specs:
+            if spec.key is not None:
+                self.producers.setdefault(spec.key, []).append(spec)
+                self.graph.add_node(spec.key, stub=False)
+        self._unknown_groups = {s.key[-1] for s in location.specs if s.key and s.group is None}
+        for spec in location.specs:
+            if spec.key is None:
+                continue
+            for dep in spec.deps:
+                resolved = self._resolve(dep, spec)
+                self.deps.append(resolved)
+                if resolved.key is not None:
+                    if resolved.key not in self.graph:
+                        self.graph.add_node(resolved.key, stub=True)
+                    self.graph.add_edge(resolved.key, spec.key)
+
+    def _resolve(self, dep: Dep, spec: SpecNode) -> ResolvedDep:
+        key = dep.key
+        if key is None or dep.uncertain:
+            return ResolvedDep(dep, spec, None)
+        if key in self.producers:
+            return ResolvedDep(dep, spec, key)
+        if len(key) == 1:
+            if spec.group is None or key[0] in self._unknown_groups:
+                return ResolvedDep(dep, spec, None)  # the re-mapping depends on a group we cannot know
+            candidates = {s.key for s in self.location.specs if s.key and s.group == spec.group
+                          and s.key[-1] == key[0] and s.definition is not spec.definition}
+            if len(candidates) == 1:  # R3.2: silently re-mapped within the group
+                return ResolvedDep(dep, spec, candidates.pop(), remapped=True)
+        return ResolvedDep(dep, spec, key, missing=True)
+
+    def produces(self, key: tuple) -> bool:
+        """Whether some definition or external declaration in this location has the key."""
+        return key in self.producers
+
+    def is_stub(self, key: tuple) -> bool:
+        return bool(self.graph.nodes[key].get("stub")) if key in self.graph else False
+
+    def parents(self, key: tuple) -> list:
+        return sorted(self.graph.predecessors(key)) if key in self.graph else []
+
+    def closest_keys(self, key: tuple, limit: int = 10) -> list:
+        """Dagster's own "did you mean" candidates (semantics Appendix A)."""
+        found = []
+        t_prefix, t_name = key[:-1], key[-1]
+        joined_split = tuple("/".join(key).split("/"))
+        for candidate in self.producers:
+            k_prefix, k_name = candidate[:-1], candidate[-1]
+            similar_name = difflib.SequenceMatcher(None, t_name, k_name).ratio() >= 0.8
+            similar_prefix = difflib.SequenceMatcher(None, "/".join(t_prefix), "/".join(k_prefix)).ratio() >= 0.8
+            if (k_prefix == t_prefix and similar_name) or (k_name == t_name and similar_prefix) \
+                    or (k_name == t_name and (len(key) > 1 or len(candidate) > 1)
+                        and len(set(key) ^ set(candidate)) == 1) \
+                    or (len(key) == 1 and k_name == t_name) or candidate == joined_split:
+                if candidate != key:
+                    found.append(candidate)
+        return sorted(found, key=user_string)[:limit]
+
+    def cycles(self) -> Iterator[list]:
+        """For each key on a cycle, the shortest cycle through it (as a key list, first == last)."""
+        for component in sorted(nx.strongly_connected_components(self.graph), key=lambda c: sorted(c)):
+            members = sorted(component)
+            if len(members) == 1 and not self.graph.has_edge(members[0], members[0]):
+                continue
+            sub = self.graph.subgraph(component)
+            for key in members:
+                if sub.has_edge(key, key):
+                    yield [key, key]
+                    continue
+                best = None
+                for successor in sorted(sub.successors(key)):
+                    path = nx.shortest_path(sub, successor, key)
+                    if best is None or len(path) < len(best):
+                        best = path
+                yield [key, *best]
+
+
+def build_graphs(project: Project) -> list:
+    """One AssetGraph per code location, in location order."""
+    return [AssetGraph(location) for location in project.locations]
+
+
+def job_ops(job, seen: frozenset = frozenset()) -> list:
+    """Every op a job or graph runs, through nested graphs."""
+    from asset_lint.resolve.values import JobDef, OpDef
+    ops = []
+    for _, target in job.nodes:
+        if isinstance(target, OpDef):
+            ops.append(target)
+        elif isinstance(target, JobDef) and id(target) not in seen:
+            ops.extend(job_ops(target, seen | {id(job)}))
+    return ops
+
+
+def storage_owners(graph: AssetGraph) -> list:
+    """The assets (definitions) and ops of one code location whose bodies may touch storage."""
+    from asset_lint.resolve.values import JobDef
+    owners, seen = [], set()
+    for spec in graph.location.specs:
+        if spec.kind == "materializable" and id(spec.definition) not in seen:
+            seen.add(id(spec.definition))
+            owners.append(spec.definition)
+    for job in graph.location.jobs:
+        if isinstance(job, JobDef):
+            for op in job_ops(job):
+                if id(op) not in seen:
+                    seen.add(id(op))
+                    owners.append(op)
+    return owners
+
+
+def describe(owner) -> str:
+    """`op 'name'` or `asset 'key'`, as messages name things."""
+    from asset_lint.resolve.values import OpDef
+    if isinstance(owner, OpDef):
+        return f"op '{owner.name}'"
+    keys = [s.key for s in owner.specs if s.key]
+    return f"asset '{'/'.join(keys[0])}'" if len(keys) == 1 else f"{owner.kind} '{owner.name}'"
+
+
+def graph_payload(project: Project, graphs: list) -> dict:
+    """`asset-lint graph --format json`: assets (declared keys only), ops, jobs, code locations."""
+    from asset_lint.resolve.values import AssetJob, JobDef
+    assets, jobs, op_jobs = [], [], {}
+    for graph in graphs:
+        name = graph.location.name
+        deps_of: dict = {}
+        for resolved in graph.deps:
+            if resolved.key is not None:
+                deps_of.setdefault(id(resolved.downstream), set()).add(resolved.key)
+        for spec in graph.location.specs:
+            if spec.key is None:
+                continue
+            assets.append({
+                "key": user_string(spec.key),
+                "deps": sorted(user_string(k) for k in deps_of.get(id(spec), ())),
+                "kind": spec.kind, "group": spec.group, "filename": spec.site.path, "line": spec.site.line,
+                "location": name,
+            })
+        for job in graph.location.jobs:
+            if isinstance(job, JobDef):
+                for op in job_ops(job):
+                    op_jobs.setdefault(id(op), []).append(job.name)
+                jobs.append({"name": job.name, "kind": "op_job" if job.kind == "job" else "graph",
+                             "ops": [n for n, _ in job.nodes], "edges": [list(e) for e in job.edges],
+                             "filename": job.site.path, "line": job.site.line, "location": name})
+            elif isinstance(job, AssetJob):
+                jobs.append({"name": job.name, "kind": "asset_job", "ops": [], "edges": [],
+                             "filename": job.site.path, "line": job.site.line, "location": name})
+    ops = [{"name": op.name, "filename": op.site.path, "line": op.site.line,
+            "jobs": sorted(set(op_jobs.get(id(op), [])))} for op in project.ops]
+    locations = [{"name": g.location.name, "module": g.location.module, "declared_in": g.location.declared_in,
+                  "complete": g.location.complete, "unknown": g.location.reasons} for g in graphs]
+    return {"assets": assets, "ops": ops, "jobs": jobs, "locations": locations}

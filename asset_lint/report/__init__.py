@@ -1,0 +1,1 @@
+"""Report: formatting only. Each module turns findings (or the graph) into text."""

@@ -1,0 +1,80 @@
+"""Resolve: all FileFacts -> Project (definitions, code locations, constants across modules).
+
+A value that cannot be followed statically is Unknown, explicitly; rules stay silent on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from asset_lint.resolve.dagster_api import DagsterApi
+from asset_lint.resolve.evaluate import Evaluator
+from asset_lint.resolve.locations import CodeLocation, Loaders, LocationSpec, build_locations
+from asset_lint.resolve.storage import StorageUse, storage_uses
+from asset_lint.resolve.values import Definition, Func, JobDef, OpDef, SpecNode
+
+__all__ = ["Project", "build_project", "CodeLocation", "SpecNode", "Definition", "OpDef", "JobDef", "StorageUse"]
+
+
+@dataclass
+class Project:
+    """The resolved project: every module's facts, the code locations, and all module-level definitions."""
+
+    root: Path
+    facts: dict                                   # rel path -> FileFacts
+    evaluator: Evaluator
+    locations: list
+    definitions: list = field(default_factory=list)   # module-level asset definitions, in file order
+    ops: list = field(default_factory=list)
+    jobs: list = field(default_factory=list)
+    _storage: dict = field(default_factory=dict)
+
+    def storage(self, owner) -> list:
+        """Evaluated storage reads/writes of an op's or asset's body."""
+        func: Optional[Func] = getattr(owner, "func", None)
+        if func is None:
+            return []
+        if id(func) not in self._storage:
+            self._storage[id(func)] = storage_uses(self.evaluator, func)
+        return self._storage[id(func)]
+
+
+def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
+                  extra_decorators: Optional[dict] = None) -> Project:
+    """Evaluate every module-level name that could be a Dagster definition and every code location."""
+    modules = {f.module: f for f in facts_by_rel.values() if f.module}
+    module_files = {m: f.rel for m, f in modules.items()}
+    api = DagsterApi(extra_decorators)
+    evaluator = Evaluator(modules, api)
+    loaders = Loaders(root, module_files, dg_projects)
+    api.loaders = loaders
+    project = Project(root, facts_by_rel, evaluator, [])
+    seen = set()
+    for rel in sorted(facts_by_rel):
+        facts = facts_by_rel[rel]
+        if not facts.module or not facts.mentions_dagster or facts.syntax_error:
+            continue
+        for name, binding in facts.bindings.items():
+            if binding.kind not in ("func", "expr"):
+                continue
+            value = evaluator.lookup(facts.module, name)
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if isinstance(value, Definition):
+                project.definitions.append(value)
+            elif isinstance(value, OpDef):
+                project.ops.append(value)
+            elif isinstance(value, JobDef):
+                project.jobs.append(value)
+    project.locations = build_locations(evaluator, loaders, list(location_specs), module_files)
+    return project
+
+
+def dg_projects_of(specs: list) -> list:
+    """(project folder, defs module) for each dg project declared in a pyproject.toml."""
+    return [(str(Path(s.declared_in).parent.as_posix()), s.module) for s in specs if s.kind == "dg_project"]
+
+
+_ = LocationSpec, CodeLocation

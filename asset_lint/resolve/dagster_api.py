@@ -1,0 +1,444 @@
+"""What each Dagster API call and decorator means, statically (semantics sections 1, 2, 4, 5, 7)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from asset_lint.findings import Site
+from asset_lint.resolve.evaluate import Evaluator, constant_str
+from asset_lint.resolve.keys import coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of
+from asset_lint.resolve.values import (
+    AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, KeyV,
+    ModuleV, OpDef, Opaque, Seq, SpecNode, Unknown, Value,
+)
+
+ASSET_DECORATORS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset",
+                              "observable_source_asset", "asset_check", "dbt_assets"})
+OP_DECORATORS = frozenset({"op", "job", "graph"})
+# R2.1: the first positional parameter with one of these names is the context, not an input.
+CONTEXT_NAMES = frozenset({"context", "_context", "context_", "_"})
+RESOURCE_BASES = frozenset({"ConfigurableResource", "ConfigurableResourceFactory", "ResourceDefinition",
+                            "TreatAsResourceParam", "ConfigurableIOManager", "ConfigurableIOManagerFactory",
+                            "IOManagerDefinition"})
+# Decorators that never turn a plain function into an asset definition.
+_NON_ASSET_DAGSTER_DECORATORS = frozenset({"schedule", "sensor", "asset_sensor", "multi_asset_sensor",
+                                           "io_manager", "resource", "multi_asset_check", "run_status_sensor",
+                                           "run_failure_sensor", "failure_hook", "success_hook", "config_mapping",
+                                           "input_manager", "dagster_type_loader", "usable_as_dagster_type",
+                                           "freshness_policy_sensor", "observable_source_asset_sensor"})
+# Spec methods that keep the key (so the object still declares the same asset).
+_KEY_PRESERVING = frozenset({"with_io_manager_key", "merge_attributes", "with_resources", "with_hooks",
+                             "with_attributes", "to_source_asset", "with_attributes_for_all"})
+
+
+def _ir_items(ir) -> Optional[tuple]:
+    if ir is not None and ir[0] in ("list", "tuple", "set"):
+        return ir[2]
+    return None
+
+
+class DagsterApi:
+    """Interprets calls and decorators for the Evaluator; builds Definition/OpDef/JobDef values."""
+
+    def __init__(self, extra_decorators: Optional[dict] = None) -> None:
+        self.extra_decorators = dict(extra_decorators or {})   # dotted user name -> Dagster decorator name
+        self.loaders = None   # set by locations.py: expands module loaders
+
+    # decorators ----------------------------------------------------------------------------
+    def apply_decorators(self, ev: Evaluator, module: str, func: Func, site: Site) -> Value:
+        value: Value = func
+        for decorator_ir in reversed(func.facts.decorators):
+            decorator = ev.eval(module, decorator_ir)
+            value = self.apply(ev, module, decorator, value, decorator_ir)
+        return value
+
+    def _extra(self, decorator: Value) -> Optional[str]:
+        if isinstance(decorator, External):
+            return self.extra_decorators.get(decorator.qualname)
+        if isinstance(decorator, Func):
+            return self.extra_decorators.get(f"{decorator.module}.{decorator.facts.name}") or \
+                self.extra_decorators.get(decorator.facts.name)
+        return None
+
+    def apply(self, ev: Evaluator, module: str, decorator: Value, target: Value, decorator_ir) -> Value:
+        extra = self._extra(decorator)
+        if extra:
+            decorator = Dagster(extra)
+        if isinstance(decorator, Dagster):
+            decorator = Call(decorator.name, (), {}, Site(ev.modules[module].rel, decorator_ir[1]), module, None)
+        if isinstance(decorator, Call) and isinstance(target, Func):
+            name = decorator.name
+            if name in ASSET_DECORATORS:
+                return self.build_asset(ev, decorator, target)
+            if name in OP_DECORATORS:
+                return self.build_op(ev, decorator, target)
+            if name in ("definitions", "repository"):
+                return self.call_user_function(ev, target, force=True)
+            if name in _NON_ASSET_DAGSTER_DECORATORS or name.startswith("<"):
+                return Opaque(name)
+            return Opaque(name) if not name[:1].isupper() else Unknown(f"decorator {name}")
+        if isinstance(target, Func) and isinstance(decorator, (External, Opaque)):
+            if isinstance(decorator, External) and decorator.qualname.split(".")[0].startswith("dagster"):
+                return Unknown(f"decorator {decorator.qualname}")  # an integration's asset decorator
+            return Opaque("decorated function")
+        if isinstance(target, Func) and isinstance(decorator, Func) and not decorator.facts.decorators \
+                and decorator.facts.returns is None and not decorator.facts.invocations:
+            return Unknown("user decorator")
+        return Unknown("decorator")
+
+    # calls ---------------------------------------------------------------------------------
+    def call(self, ev: Evaluator, module: str, func: Value, args: tuple, kwargs: dict, site: Site, expr) -> Value:
+        if isinstance(func, Dagster):
+            return self.call_dagster(ev, module, func.name, args, kwargs, site, expr)
+        if isinstance(func, Call):
+            if func.name.startswith("method:"):
+                return self.call_method(func, args, kwargs)
+            if args and isinstance(args[0], Func) and not kwargs:
+                return self.apply(ev, module, func, args[0], expr)
+            return Unknown("call of a call")
+        if isinstance(func, Func):
+            return self.call_user_function(ev, func)
+        if isinstance(func, Cls):
+            return Opaque(f"instance of {func.facts.name}")
+        if isinstance(func, External):
+            if func.qualname.split(".")[0].startswith("dagster"):
+                return Unknown(f"call of {func.qualname}")
+            if func.qualname in ("builtins.list", "builtins.tuple") and len(args) == 1 and isinstance(args[0], Seq):
+                return args[0]
+            if func.qualname in ("pathlib.Path", "os.path.join", "builtins.str"):
+                return Unknown("path")
+            return Opaque(func.qualname)
+        if isinstance(func, (Definition, OpDef)):
+            return Opaque("direct invocation")
+        return func if isinstance(func, Unknown) else Unknown("call")
+
+    def call_user_function(self, ev: Evaluator, func: Func, force: bool = False) -> Value:
+        facts = func.facts
+        if facts.returns is None:
+            return Opaque(f"result of {facts.name}")
+        if facts.returns[0] == "unknown":
+            return Unknown(f"factory {facts.name}")
+        if facts.params and not force:
+            return Unknown(f"result of {facts.name}(...)")
+        return ev.eval(func.module, facts.returns)
+
+    def call_method(self, method: Call, args: tuple, kwargs: dict) -> Value:
+        base = method.args[0]
+        attr = method.name[len("method:"):]
+        if isinstance(base, Definition) and attr in _KEY_PRESERVING and "key" not in kwargs:
+            return base
+        if isinstance(base, KeyV) and attr == "with_prefix" and args:
+            prefix = coerce_prefix(args[0])
+            return KeyV(prefix + base.path) if prefix is not None else Unknown("prefix")
+        if isinstance(base, DefinitionsV) and attr in ("with_resources",):
+            return base
+        return Unknown(f"method {attr}")
+
+    def attribute_of(self, ev: Evaluator, base: Value, attr: str) -> Value:
+        if isinstance(base, Definition):
+            if attr == "key" and base.complete and len(base.specs) == 1 and base.specs[0].key is not None:
+                return KeyV(base.specs[0].key)
+            if attr == "keys" and base.complete and all(s.key is not None for s in base.specs):
+                return Seq(tuple(KeyV(s.key) for s in base.specs))
+        if isinstance(base, KeyV) and attr == "path":
+            return Seq(tuple(Const(p) for p in base.path))
+        if isinstance(base, (Definition, KeyV, DefinitionsV, OpDef, AssetJob)):
+            return Call("method:" + attr, (base,), {}, base.site if hasattr(base, "site") else None, "", None)
+        return Unknown(f"attribute {attr}")
+
+    def call_dagster(self, ev: Evaluator, module: str, name: str, args: tuple, kwargs: dict, site: Site, expr) -> Value:
+        call = Call(name, args, kwargs, site, module, expr)
+        if name in ("AssetKey", "AssetKey.from_coercible"):
+            key = coerce_key(call.arg(0, "path"))
+            return KeyV(key) if key else Unknown("AssetKey")
+        if name == "AssetKey.from_user_string":
+            text = constant_str(call.arg(0, "asset_key_string"))
+            return KeyV(key_from_user_string(text)) if text is not None else Unknown("AssetKey")
+        if name == "AssetSpec":
+            return self.build_spec(ev, call, "spec")
+        if name == "SourceAsset":
+            return self.build_spec(ev, call, "source")
+        if name == "Definitions":
+            return DefinitionsV(site, module, **{f: call.kwargs.get(f) for f in
+                                                ("assets", "jobs", "schedules", "sensors", "resources")},
+                                checks=call.kwargs.get("asset_checks"))
+        if name == "Definitions.merge":
+            return DefinitionsV(site, module, parts=args)
+        if name == "define_asset_job":
+            job_name = constant_str(call.arg(0, "name"))
+            return AssetJob(job_name, site, call.arg(1, "selection"))
+        if self.loaders is not None and self.loaders.handles(name):
+            return self.loaders.call(ev, call)
+        if name in ("with_resources", "external_assets_from_specs", "AssetsDefinition.from_op",
+                    "AssetsDefinition.from_graph", "build_column_schema_change_checks"):
+            return Unknown(name)
+        return call
+
+    # AssetSpec / SourceAsset ----------------------------------------------------------------
+    def build_spec(self, ev: Evaluator, call: Call, kind: str) -> Definition:
+        key = coerce_key(call.arg(0, "key"))
+        definition = Definition(kind=kind, name=str(key), site=call.site, module=call.module,
+                                signature=_signature(call.expr))
+        deps = self.deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == "spec" else []
+        group = group_of(call.kwargs.get("group_name"))
+        definition.specs = [SpecNode(key, group, "external", deps, definition, call.site)]
+        definition.complete = key is not None
+        return definition
+
+    # @asset family --------------------------------------------------------------------------
+    def build_asset(self, ev: Evaluator, decorator: Call, func: Func) -> Value:
+        facts = func.facts
+        kind = {"observable_source_asset": "observable", "asset_check": "check", "dbt_assets": "dbt"}.get(
+            decorator.name, decorator.name)
+        site = Site(func.rel, facts.pos)
+        definition = Definition(kind=kind, name=facts.name, site=site, module=func.module, func=func)
+        kw = decorator.kwargs
+        if kind == "check":
+            target = self._target_dep(ev, decorator, site)
+            definition.check_target = target
+            definition.extra_deps = self.deps_list(ev, decorator, "additional_deps", False, "check_deps")
+            return definition
+        if kind == "dbt":
+            from asset_lint.resolve.dbt import build_dbt_assets
+            return build_dbt_assets(ev, self, decorator, func, definition)
+        if kind in ("asset", "graph_asset", "observable"):
+            key = self._single_key(kw, facts.name)
+            group = group_of(kw.get("group_name"))
+            spec_kind = "observable" if kind == "observable" else "materializable"
+            deps = [] if kind == "observable" else self.input_deps(ev, decorator, func)
+            op_name = op_name_of(key) if key else None
+            definition.specs = [SpecNode(key, group, spec_kind, deps, definition, site, op_name)]
+            definition.complete = key is not None
+            if kind == "graph_asset":
+                definition.composition = self.build_op(ev, Call("graph", (), {}, site, func.module, None), func)
+            return definition
+        return self.build_multi(ev, decorator, func, definition)
+
+    def _single_key(self, kw: dict, fn_name: str) -> Optional[tuple]:
+        if "key" in kw and not (isinstance(kw["key"], Const) and kw["key"].value is None):
+            return coerce_key(kw["key"])
+        name = constant_str(kw["name"]) if "name" in kw and not _is_none(kw["name"]) else fn_name
+        prefix = coerce_prefix(kw.get("key_prefix"))
+        if name is None or prefix is None:
+            return None
+        return prefix + (name,)
+
+    def _target_dep(self, ev: Evaluator, call: Call, site: Site) -> Optional[Dep]:
+        value = call.arg(None, "asset")
+        if value is None:
+            return None
+        ir = dict(call.expr[4]).get("asset") if call.expr else None
+        target_site = Site(site.path, ir[1]) if ir else site
+        return Dep(coerce_key(value), False, target_site, "check")
+
+    def input_deps(self, ev: Evaluator, decorator: Call, func: Func) -> list:
+        """Parameters, ins= and deps= as Dagster reads them (R2.1-R2.4)."""
+        kw = decorator.kwargs
+        ins = kw.get("ins")
+        ins_map = {}
+        if isinstance(ins, DictV):
+            for k, v in ins.items:
+                if isinstance(k, Const):
+                    ins_map[k.value] = v
+        deps: list = []
+        params = func.facts.params
+        param_names = set()
+        for index, p in enumerate(params):
+            if p.kind in ("vararg", "varkw", "kwonly", "posonly"):
+                continue  # R2.1.5: only positional-or-keyword parameters are inputs
+            if index == 0 and p.name in CONTEXT_NAMES:
+                continue
+            if p.name == "config":
+                continue
+            is_resource = self.is_resource_annotation(ev, func.module, p.annotation)
+            if is_resource is True:
+                continue
+            param_names.add(p.name)
+            asset_in = ins_map.get(p.name)
+            if asset_in is not None:
+                deps.append(self._asset_in_dep(asset_in, p.name, Site(func.rel, p.pos), is_resource is None))
+            else:
+                deps.append(Dep((p.name,), True, Site(func.rel, p.pos), "param", uncertain=is_resource is None))
+        for name, asset_in in ins_map.items():
+            if name not in param_names and isinstance(asset_in, Call) and _is_nothing(asset_in.kwargs.get("dagster_type")):
+                deps.append(self._asset_in_dep(asset_in, name, asset_in.site, False))
+        if isinstance(ins, Unknown) or (ins is not None and not isinstance(ins, DictV)):
+            deps.append(Dep(None, True, decorator.site, "ins"))
+        deps.extend(self.deps_list(ev, decorator, "deps", value_input=False, via="deps"))
+        deps.extend(self.deps_list(ev, decorator, "non_argument_deps", value_input=False, via="deps"))
+        return deps
+
+    def _asset_in_dep(self, asset_in: Value, name: str, param_site: Site, uncertain: bool) -> Dep:
+        if not isinstance(asset_in, Call) or asset_in.name != "AssetIn":
+            return Dep(None, True, param_site, "ins")
+        value_input = not _is_nothing(asset_in.kwargs.get("dagster_type"))
+        explicit = asset_in.arg(0, "key")
+        if explicit is not None and not _is_none(explicit):
+            key = coerce_key(explicit)
+        else:
+            prefix = coerce_prefix(asset_in.arg(None, "key_prefix"))
+            key = prefix + (name,) if prefix is not None else None
+        return Dep(key, value_input, asset_in.site, "ins", uncertain=uncertain,
+                   partition_mapped="partition_mapping" in asset_in.kwargs)
+
+    def deps_list(self, ev: Evaluator, call: Call, keyword: str, value_input: bool, via: str) -> list:
+        """Each element of deps= (R2.3), at its own line when the list is written inline."""
+        value = call.kwargs.get(keyword)
+        if value is None or _is_none(value):
+            return []
+        ir = dict(call.expr[4]).get(keyword) if call.expr else None
+        whole_site = Site(call.site.path, ir[1]) if ir else call.site
+        if isinstance(value, Const) and isinstance(value.value, str):
+            # R2.3: a bare string is iterated character by character
+            return [Dep((ch,), value_input, whole_site, via) for ch in dict.fromkeys(value.value)]
+        if not isinstance(value, Seq):
+            return [Dep(None, value_input, whole_site, via)]
+        items_ir = _ir_items(ir)
+        positions = [e[1] for e in items_ir] if items_ir and len(items_ir) == len(value.items) else None
+        deps = []
+        for i, element in enumerate(value.items):
+            site = Site(call.site.path, positions[i]) if positions else whole_site
+            for key in self.keys_of_dep(element):
+                deps.append(Dep(key, value_input, site, via))
+        return deps
+
+    def keys_of_dep(self, element: Value) -> list:
+        """The key(s) one deps= element stands for; [None] when unknown."""
+        if isinstance(element, Definition):
+            if element.kind == "check" or not element.complete:
+                return [None]
+            return [s.key for s in element.specs] or [None]
+        if isinstance(element, Call) and element.name == "AssetDep":
+            return self.keys_of_dep(element.arg(0, "asset"))
+        return [coerce_key(element)]
+
+    def is_resource_annotation(self, ev: Evaluator, module: str, annotation) -> Optional[bool]:
+        """R2.1.3: True for resource types, False for anything else, None when it cannot be known."""
+        if annotation is None:
+            return False
+        if annotation[0] == "const" and isinstance(annotation[2], str):
+            text = annotation[2].strip()
+            if not text.replace(".", "").replace("_", "").isalnum():
+                return None
+            parts = text.split(".")
+            value = ev.lookup(module, parts[0])
+            for part in parts[1:]:
+                value = ev.attribute(module, value, part)
+            return self._is_resource_value(ev, value, 0)
+        return self._is_resource_value(ev, ev.eval(module, annotation), 0)
+
+    def _is_resource_value(self, ev: Evaluator, value: Value, depth: int) -> Optional[bool]:
+        if depth > 20:
+            return None
+        if isinstance(value, Dagster):
+            return value.name in RESOURCE_BASES
+        if isinstance(value, Call) and value.name == "ResourceParam[]":
+            return True
+        if isinstance(value, Call) and value.name.endswith("[]"):
+            return False
+        if isinstance(value, Cls):
+            verdicts = [self._is_resource_value(ev, ev.eval(value.module, b), depth + 1) for b in value.facts.bases]
+            if True in verdicts:
+                return True
+            return None if None in verdicts else False
+        if isinstance(value, External):
+            root = value.qualname.split(".")[0]
+            if root == "builtins" or not root.startswith("dagster"):
+                return False
+            return True if value.qualname.endswith("Resource") else None
+        if isinstance(value, (Const, Opaque)):
+            return False
+        return None
+
+    def build_multi(self, ev: Evaluator, decorator: Call, func: Func, definition: Definition) -> Definition:
+        kw = decorator.kwargs
+        facts = func.facts
+        site = definition.site
+        op_name = constant_str(kw.get("name")) or facts.name
+        decorator_group = group_of(kw.get("group_name"), default=None)
+        inputs = self.input_deps(ev, decorator, func)
+        specs = []
+        complete = True
+        outs, spec_values = kw.get("outs"), kw.get("specs")
+        if isinstance(outs, DictV):
+            for k, out in outs.items:
+                name = constant_str(k)
+                if name is None or not isinstance(out, Call):
+                    complete = False
+                    continue
+                explicit = out.arg(None, "key")
+                if explicit is not None and not _is_none(explicit):
+                    key = coerce_key(explicit)
+                else:
+                    prefix = coerce_prefix(out.arg(None, "key_prefix"))
+                    key = prefix + (name,) if prefix is not None else None
+                own_group = group_of(out.kwargs.get("group_name"), default=None)
+                group = own_group or decorator_group or ("default" if "group_name" not in out.kwargs
+                                                         and "group_name" not in kw else None)
+                specs.append((name, SpecNode(key, group, "materializable", list(inputs), definition, site, op_name)))
+        elif isinstance(spec_values, Seq):
+            for element in spec_values.items:
+                if not isinstance(element, Definition) or element.kind != "spec":
+                    complete = False
+                    continue
+                inner = element.specs[0]
+                group = inner.group if ("group_name" in (element.signature or ())) else (decorator_group or inner.group)
+                deps = [Dep(d.key, d.key is not None and d.key in _param_keys(inputs), d.site, d.via) for d in inner.deps]
+                specs.append((None, SpecNode(inner.key, group, "materializable", deps, definition, inner.site, op_name)))
+        elif outs is not None or spec_values is not None:
+            complete = False
+        internal = kw.get("internal_asset_deps")
+        if isinstance(internal, DictV) and internal.items:
+            by_out = {constant_str(k): v for k, v in internal.items}
+            for out_name, spec in specs:
+                listed = by_out.get(out_name)
+                if listed is None:
+                    spec.deps = []  # R4.1: an unlisted output depends on nothing
+                elif isinstance(listed, Seq):
+                    spec.deps = [Dep(coerce_key(v), False, site, "internal") for v in listed.items]
+                else:
+                    spec.deps = [Dep(None, False, site, "internal")]
+        elif internal is not None and not isinstance(internal, DictV):
+            for _, spec in specs:
+                spec.deps = [Dep(None, False, site, "internal")]
+        definition.specs = [s for _, s in specs]
+        definition.complete = complete and all(s.key is not None for s in definition.specs)
+        if definition.kind == "graph_multi_asset":
+            definition.composition = self.build_op(ev, Call("graph", (), {}, site, func.module, None), func)
+        return definition
+
+    # ops and jobs ----------------------------------------------------------------------------
+    def build_op(self, ev: Evaluator, decorator: Call, func: Func) -> Value:
+        from asset_lint.resolve.ops import build_job, build_op
+        if decorator.name == "op":
+            return build_op(ev, decorator, func)
+        return build_job(ev, decorator, func)
+
+
+def _param_keys(inputs: list) -> set:
+    return {d.key for d in inputs if d.via in ("param", "ins")}
+
+
+def _is_none(value: Value) -> bool:
+    return isinstance(value, Const) and value.value is None
+
+
+def _is_nothing(value: Optional[Value]) -> bool:
+    return isinstance(value, Dagster) and value.name == "Nothing"
+
+
+def _signature(expr) -> tuple:
+    """The call's text without positions: two identical AssetSpec calls are one spec (R5.2)."""
+    def strip(node):
+        if isinstance(node, tuple) and node and isinstance(node[0], str) and len(node) > 1 \
+                and isinstance(node[1], tuple) and len(node[1]) == 4:
+            return (node[0],) + tuple(strip(n) for n in node[2:])
+        if isinstance(node, tuple):
+            return tuple(strip(n) for n in node)
+        return node
+    if expr is None:
+        return ()
+    kwargs = tuple(name for name, _ in expr[4])
+    return kwargs + (strip(expr),)
+
+
+__all__ = ["DagsterApi", "ASSET_DECORATORS", "ModuleV"]

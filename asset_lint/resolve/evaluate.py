@@ -1,0 +1,255 @@
+"""Evaluate the IR of any module in the context of the whole project: names across imports,
+constants, string building, and Dagster API calls. Anything else is Unknown."""
+from __future__ import annotations
+
+from typing import Optional
+
+from asset_lint.extract.facts import Binding, FileFacts
+from asset_lint.findings import Site
+from asset_lint.resolve.values import (
+    UNKNOWN, Call, Cls, Const, Dagster, DictV, External, Func, KeyV, ModuleV, Opaque, Seq, Unknown, Value,
+)
+
+# Top-level packages whose public names are Dagster's (dagster's own submodules re-export them).
+DAGSTER_PACKAGES = ("dagster", "dagster_dbt")
+# Names reached through `from dagster import *` (dagster has no __all__: every public name comes in).
+_STAR_SAFE = frozenset({
+    "asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable_source_asset", "asset_check",
+    "op", "job", "graph", "AssetKey", "AssetIn", "AssetOut", "AssetSpec", "AssetDep", "SourceAsset", "In",
+    "Out", "Nothing", "Definitions", "define_asset_job", "load_assets_from_modules",
+    "load_assets_from_package_module", "load_assets_from_current_module", "AssetSelection", "Config",
+    "ConfigurableResource", "ResourceParam", "definitions", "DagsterType", "ScheduleDefinition",
+    "schedule", "sensor", "asset_sensor", "AssetExecutionContext", "OpExecutionContext", "repository",
+    "Output", "MaterializeResult", "AssetCheckResult", "AssetCheckSpec", "DailyPartitionsDefinition",
+})
+
+
+def dagster_name(qualname: str) -> Optional[str]:
+    """`dagster._core....asset` -> `asset`; None when the name is not from Dagster."""
+    root = qualname.split(".", 1)[0]
+    if root in DAGSTER_PACKAGES and "." in qualname:
+        return qualname.rsplit(".", 1)[1]
+    return None
+
+
+class Evaluator:
+    """Lazily evaluates names and expressions; memoised so one definition is one object."""
+
+    def __init__(self, modules: dict, interpret_call) -> None:
+        self.modules: dict = modules            # module name -> FileFacts
+        self.interpret_call = interpret_call    # (evaluator, Call-site info) -> Value, from dagster_api
+        self._names: dict = {}
+        self._exprs: dict = {}
+        self._active: set = set()
+
+    # names ---------------------------------------------------------------------------------
+    def module_value(self, name: str) -> Value:
+        """A module by absolute name: project module, or an external one."""
+        if name in self.modules:
+            return ModuleV(name)
+        if any(m.startswith(name + ".") for m in self.modules):
+            return ModuleV(name)  # a namespace package
+        return External(name)
+
+    def lookup(self, module: str, name: str) -> Value:
+        """The value a module-level name has in `module`."""
+        memo_key = (module, name)
+        if memo_key in self._names:
+            return self._names[memo_key]
+        if memo_key in self._active:
+            return Unknown("circular definition")
+        self._active.add(memo_key)
+        try:
+            value = self._lookup(module, name)
+        finally:
+            self._active.discard(memo_key)
+        self._names[memo_key] = value
+        return value
+
+    def _lookup(self, module: str, name: str) -> Value:
+        facts: Optional[FileFacts] = self.modules.get(module)
+        if facts is None:
+            if any(m.startswith(module + ".") for m in self.modules):  # namespace package attribute
+                return self.module_value(f"{module}.{name}")
+            return Unknown(f"module {module} not found")
+        if facts.syntax_error:
+            return Unknown("module has a syntax error")
+        binding = facts.bindings.get(name)
+        if binding is not None:
+            return self.binding_value(module, name, binding)
+        if f"{module}.{name}" in self.modules or any(m.startswith(f"{module}.{name}.") for m in self.modules):
+            return ModuleV(f"{module}.{name}")
+        for star in facts.star_imports:
+            star_value = self.module_value(star)
+            if isinstance(star_value, ModuleV):
+                found = self.lookup(star, name)
+                if not (isinstance(found, Unknown) and found.reason.startswith("no name")):
+                    return found
+            elif dagster_name(star + ".x") is not None or star in DAGSTER_PACKAGES:
+                if name in _STAR_SAFE:
+                    return Dagster(name)
+            else:
+                return Unknown(f"star import from {star}")
+        return Unknown(f"no name {name}")
+
+    def binding_value(self, module: str, name: str, binding: Binding) -> Value:
+        kind = binding.kind
+        facts = self.modules[module]
+        site = Site(facts.rel, binding.pos)
+        if kind == "expr":
+            return self.eval(module, binding.value)
+        if kind == "import":
+            return self.module_value(binding.value)
+        if kind == "from":
+            source, attr = binding.value
+            base = self.module_value(source)
+            if isinstance(base, ModuleV):
+                if source == module:
+                    return Unknown("self import")
+                return self.lookup(source, attr)
+            return self.external(f"{source}.{attr}")
+        if kind == "func":
+            return self.interpret_call.apply_decorators(self, module, Func(module, binding.value, facts.rel), site)
+        if kind == "class":
+            return Cls(module, binding.value)
+        if kind == "unpack":
+            value, index = binding.value
+            seq = self.eval(module, value)
+            if isinstance(seq, Seq) and index < len(seq.items):
+                return seq.items[index]
+            return Unknown("unpacking")
+        return Unknown(str(binding.value))
+
+    def external(self, qualname: str) -> Value:
+        """A name from outside the project; Dagster's public API gets its own value."""
+        root = qualname.split(".", 1)[0]
+        if root in DAGSTER_PACKAGES:
+            short = dagster_name(qualname)
+            return Dagster(short) if short else External(qualname)
+        return External(qualname)
+
+    # expressions ---------------------------------------------------------------------------
+    def eval(self, module: str, expr) -> Value:
+        """Evaluate one IR expression inside `module`."""
+        memo_key = (module, id(expr))
+        cached = self._exprs.get(memo_key)
+        if cached is not None and cached[0] is expr:
+            return cached[1]
+        value = self._eval(module, expr)
+        self._exprs[memo_key] = (expr, value)
+        return value
+
+    def site(self, module: str, pos) -> Site:
+        return Site(self.modules[module].rel, pos)
+
+    def _eval(self, module: str, expr) -> Value:
+        kind = expr[0]
+        if kind == "const":
+            return Const(expr[2])
+        if kind == "name":
+            if expr[2] in ("__file__", "__name__"):
+                return Const(self.modules[module].rel) if expr[2] == "__file__" else Const(module)
+            if expr[2] in ("True", "False", "None"):
+                return Const({"True": True, "False": False, "None": None}[expr[2]])
+            value = self.lookup(module, expr[2])
+            if isinstance(value, Unknown) and value.reason.startswith("no name"):
+                return External(f"builtins.{expr[2]}")
+            return value
+        if kind == "attr":
+            return self.attribute(module, self.eval(module, expr[2]), expr[3])
+        if kind in ("list", "tuple", "set"):
+            items = []
+            for element in expr[2]:
+                if element[0] == "star":
+                    inner = self.eval(module, element[2])
+                    if isinstance(inner, Seq):
+                        items.extend(inner.items)
+                    else:
+                        items.append(inner)  # a loader's result, or Unknown: the collector decides
+                else:
+                    items.append(self.eval(module, element))
+            return Seq(tuple(items), kind)
+        if kind == "dict":
+            pairs = []
+            for k, v in expr[2]:
+                if k is None:
+                    inner = self.eval(module, v)
+                    if not isinstance(inner, DictV):
+                        return Unknown("** in dict")
+                    pairs.extend(inner.items)
+                else:
+                    pairs.append((self.eval(module, k), self.eval(module, v)))
+            return DictV(tuple(pairs))
+        if kind == "add":
+            left, right = self.eval(module, expr[2]), self.eval(module, expr[3])
+            if isinstance(left, Const) and isinstance(right, Const) and type(left.value) is type(right.value) \
+                    and isinstance(left.value, (str, int, float)):
+                return Const(left.value + right.value)
+            if isinstance(left, Seq) and isinstance(right, Seq):
+                return Seq(left.items + right.items, left.kind)
+            return Unknown("operands")
+        if kind == "fstr":
+            parts = []
+            for part in expr[2]:
+                value = self.eval(module, part)
+                if not isinstance(value, Const) or isinstance(value.value, float):
+                    return Unknown("f-string of a non-constant")
+                parts.append(str(value.value) if not isinstance(value.value, bool) else str(value.value))
+            return Const("".join(parts))
+        if kind == "sub":
+            base = self.eval(module, expr[2])
+            index = self.eval(module, expr[3])
+            if isinstance(base, Seq) and isinstance(index, Const) and isinstance(index.value, int) \
+                    and -len(base.items) <= index.value < len(base.items):
+                return base.items[index.value]
+            if isinstance(base, DictV) and isinstance(index, Const):
+                found = base.get(index.value)
+                return found if found is not None else Unknown("missing dict key")
+            if isinstance(base, Dagster):
+                return Call(base.name + "[]", (index,), {}, self.site(module, expr[1]), module)
+            return Unknown("subscript")
+        if kind == "call":
+            return self.call(module, expr)
+        if kind == "div":
+            return Unknown("path arithmetic")
+        return Unknown(str(expr[2]) if len(expr) > 2 else "expression")
+
+    def attribute(self, module: str, base: Value, attr: str) -> Value:
+        """`base.attr` for modules, Dagster objects and known values."""
+        if isinstance(base, ModuleV):
+            return self.lookup(base.name, attr)
+        if isinstance(base, External):
+            return self.external(f"{base.qualname}.{attr}")
+        if isinstance(base, Dagster):
+            return Dagster(f"{base.name}.{attr}")
+        if isinstance(base, Unknown):
+            return base
+        return self.interpret_call.attribute_of(self, base, attr)
+
+    def call(self, module: str, expr) -> Value:
+        func = self.eval(module, expr[2])
+        args = []
+        for a in expr[3]:
+            if a[0] == "star":
+                inner = self.eval(module, a[2])
+                if not isinstance(inner, Seq):
+                    return Unknown("*args")
+                args.extend(inner.items)
+            else:
+                args.append(self.eval(module, a))
+        kwargs = {}
+        for name, value in expr[4]:
+            if name is None:
+                return Unknown("**kwargs")
+            kwargs[name] = self.eval(module, value)
+        return self.interpret_call.call(self, module, func, tuple(args), kwargs, self.site(module, expr[1]), expr)
+
+
+def constant_str(value: Value) -> Optional[str]:
+    """The string a value certainly is, else None."""
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return value.value
+    return None
+
+
+__all__ = ["Evaluator", "constant_str", "dagster_name", "UNKNOWN", "Opaque", "Cls", "KeyV"]

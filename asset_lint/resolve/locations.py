@@ -1,0 +1,443 @@
+"""Code locations: where Dagster starts loading (config files or module-scope Definitions), and
+what each location contains after loaders, merges and the defs/ folder (semantics section 5)."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from asset_lint.findings import Site
+from asset_lint.resolve.evaluate import Evaluator, constant_str
+from asset_lint.resolve.keys import coerce_prefix, group_of
+from asset_lint.resolve.values import (
+    AssetJob, Call, Const, Definition, DefinitionsV, Dep, External, Func, JobDef, Loaded, ModuleV, OpDef, Opaque,
+    Seq, SpecNode, Unknown, Value,
+)
+from asset_lint.resolve.yaml_subset import load_yaml_subset
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ASSET_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "spec",
+                         "source", "dbt"})
+
+
+@dataclass(frozen=True)
+class LocationSpec:
+    """A code location Dagster would load: by module, by file, or a dg project's defs folder."""
+
+    name: str
+    module: str               # entry module (for kind "defs_folder": the defs module)
+    kind: str                 # module | defs_folder | implicit
+    declared_in: str          # the config file (or module file) that declares it
+
+
+@dataclass
+class CodeLocation:
+    """What one code location contains, in Definitions order, with loader transforms applied."""
+
+    name: str
+    module: str
+    declared_in: str
+    specs: list = field(default_factory=list)
+    checks: list = field(default_factory=list)
+    jobs: list = field(default_factory=list)
+    complete: bool = True
+    found: bool = True        # the entry module exists in the analysed tree
+    reasons: list = field(default_factory=list)
+
+    def incomplete(self, reason: str) -> None:
+        self.complete = False
+        if len(self.reasons) < 5:
+            self.reasons.append(reason)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, ValueError):
+        return {}
+
+
+def _normalise(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def read_location_specs(root: Path, config_files: list) -> tuple:
+    """(LocationSpecs, extra source roots) from pyproject.toml [tool.dagster]/[tool.dg] and workspace.yaml."""
+    specs, extra_roots = [], []
+    for rel in config_files:
+        path = root / rel
+        folder = path.parent
+        name = path.name
+        if name == "pyproject.toml" or name == "dg.toml":
+            data = _read_toml(path)
+            tool = data.get("tool", {}) if name == "pyproject.toml" else {"dg": data}
+            dagster = tool.get("dagster", {}) if isinstance(tool, dict) else {}
+            if isinstance(dagster, dict):
+                modules = []
+                if isinstance(dagster.get("module_name"), str):
+                    modules.append((dagster["module_name"], dagster.get("code_location_name")))
+                for entry in dagster.get("modules", []) if isinstance(dagster.get("modules"), list) else []:
+                    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                        modules.append((entry["name"], entry.get("code_location_name")))
+                for module, location_name in modules:
+                    specs.append(LocationSpec(str(location_name or module), module, "module", rel))
+                wd = dagster.get("working_directory")
+                if isinstance(wd, str):
+                    extra_roots.append(folder / wd)
+            dg = tool.get("dg", {}) if isinstance(tool, dict) else {}
+            project = dg.get("project") if isinstance(dg, dict) else None
+            if isinstance(project, dict) and isinstance(project.get("root_module"), str):
+                root_module = project["root_module"]
+                defs_module = project.get("defs_module") or f"{root_module}.defs"
+                location_name = project.get("code_location_name") or _normalise(
+                    str(data.get("project", {}).get("name") or root_module))
+                specs.append(LocationSpec(location_name, defs_module, "dg_project", rel))
+        elif name == "workspace.yaml":
+            try:
+                document = load_yaml_subset(path.read_text(encoding="utf-8", errors="replace"))
+            except (OSError, ValueError, IndexError):
+                document = None
+            entries = document.get("load_from") if isinstance(document, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                for kind, body in entry.items():
+                    body = body if isinstance(body, dict) else {"module_name": body, "relative_path": body,
+                                                                 "package_name": body}
+                    wd = body.get("working_directory")
+                    if isinstance(wd, str):
+                        extra_roots.append(folder / wd)
+                    target = body.get("module_name") if kind == "python_module" else \
+                        body.get("package_name") if kind == "python_package" else \
+                        body.get("relative_path") if kind == "python_file" else None
+                    if not isinstance(target, str):
+                        continue
+                    if kind == "python_file":
+                        file_rel = (Path(rel).parent / target).as_posix()
+                        specs.append(LocationSpec(str(body.get("location_name") or Path(target).stem),
+                                                  "file:" + file_rel.lstrip("./"), "module", rel))
+                    else:
+                        specs.append(LocationSpec(str(body.get("location_name") or target), target, "module", rel))
+    return specs, extra_roots
+
+
+class Loaders:
+    """load_assets_from_modules and friends, load_definitions_from_*, and the dg defs/ folder."""
+
+    NAMES = frozenset({
+        "load_assets_from_modules", "load_assets_from_package_module", "load_assets_from_current_module",
+        "load_assets_from_package_name", "load_definitions_from_module", "load_definitions_from_modules",
+        "load_definitions_from_package_module", "load_definitions_from_current_module",
+        "load_definitions_from_package_name", "load_from_defs_folder", "load_defs",
+    })
+
+    def __init__(self, root: Path, module_files: dict, dg_projects: list) -> None:
+        self.root = root
+        self.module_files = module_files      # module -> rel path
+        self.dg_projects = dg_projects        # [(folder rel, defs module)]
+
+    def handles(self, name: str) -> bool:
+        return name in self.NAMES
+
+    def submodules(self, package: str) -> list:
+        return sorted(m for m in self.module_files if m == package or m.startswith(package + "."))
+
+    def module_objects(self, ev: Evaluator, module: str) -> list:
+        """Every module attribute (imported names too), deduplicated by identity, in dir() order."""
+        facts = ev.modules.get(module)
+        if facts is None:
+            return [Unknown(f"module {module} not analysed")]
+        if facts.syntax_error:
+            return [Unknown(f"{facts.rel} has a syntax error")]
+        values, seen = [], set()
+        for name in sorted(facts.bindings):
+            value = ev.lookup(module, name)
+            if id(value) not in seen:
+                seen.add(id(value))
+                values.append(value)
+        for star in facts.star_imports:
+            if star in ev.modules:
+                values.extend(v for v in self.module_objects(ev, star) if id(v) not in seen)
+        return values
+
+    def _modules_arg(self, call: Call) -> Optional[list]:
+        name = call.name
+        if name.endswith("current_module"):
+            return [call.module]
+        if name.endswith("package_module"):
+            package = call.arg(0, "package_module")
+            return self.submodules(package.name) if isinstance(package, ModuleV) else None
+        if name.endswith("package_name"):
+            package = constant_str(call.arg(0, "package_name"))
+            return self.submodules(package) if package else None
+        modules = call.arg(0, "modules") if name.endswith("modules") else call.arg(0, "module")
+        if isinstance(modules, ModuleV):
+            return [modules.name]
+        if isinstance(modules, Seq) and all(isinstance(m, ModuleV) for m in modules.items):
+            return [m.name for m in modules.items]
+        return None
+
+    def call(self, ev: Evaluator, call: Call) -> Value:
+        if call.name in ("load_from_defs_folder", "load_defs"):
+            return self.defs_folder(ev, call)
+        modules = self._modules_arg(call)
+        if modules is None:
+            return Unknown(f"{call.name} over modules asset-lint cannot name")
+        objects, complete, seen = [], True, set()
+        include_specs = isinstance(call.kwargs.get("include_specs"), Const) and call.kwargs["include_specs"].value
+        wants_definitions = call.name.startswith("load_definitions")
+        for module in modules:
+            for value in self.module_objects(ev, module):
+                if id(value) in seen:
+                    continue
+                seen.add(id(value))
+                items = value.items if isinstance(value, Seq) and value.items and all(
+                    isinstance(v, (Definition, JobDef, AssetJob)) for v in value.items) else (value,)
+                for item in items:
+                    if isinstance(item, Definition):
+                        if item.kind == "spec" and not (include_specs or wants_definitions):
+                            continue
+                        if item.kind == "check" and not wants_definitions:
+                            continue  # R5.5 / 8.33: asset checks are silently not loaded
+                        objects.append(item)
+                    elif isinstance(item, (JobDef, AssetJob)) and wants_definitions:
+                        objects.append(item)
+                    elif isinstance(item, Unknown):
+                        complete = False
+        if wants_definitions:
+            return DefinitionsV(call.site, call.module,
+                                assets=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind != "check")
+                                           + (() if complete else (Unknown("module attribute"),))),
+                                checks=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind == "check")),
+                                jobs=Seq(tuple(o for o in objects if isinstance(o, (JobDef, AssetJob)) and
+                                               not (isinstance(o, JobDef) and o.kind == "graph"))))
+        prefix = coerce_prefix(call.kwargs.get("key_prefix"))
+        group = call.kwargs.get("group_name")
+        return Loaded(tuple(objects), prefix, group_of(group, default=None) if group is not None else "",
+                      complete and prefix is not None and (group is None or group_of(group, None) is not None),
+                      call.site)
+
+    def defs_folder(self, ev: Evaluator, call: Call) -> Value:
+        """R5.8: every module under the dg project's defs module."""
+        caller = self.module_files.get(call.module, "")
+        best = None
+        for folder, defs_module in self.dg_projects:
+            if folder in ("", ".") or caller.startswith(folder.rstrip("/") + "/"):
+                if best is None or len(folder) > len(best[0]):
+                    best = (folder, defs_module)
+        if call.name == "load_defs":
+            package = call.arg(0, "defs_root")
+            defs_module = package.name if isinstance(package, ModuleV) else None
+        else:
+            defs_module = best[1] if best else None
+        if defs_module is None:
+            return Unknown("defs folder of an unknown project")
+        return load_defs_module(ev, self, defs_module, call.site)
+
+
+def load_defs_module(ev: Evaluator, loaders: Loaders, defs_module: str, site: Site) -> Value:
+    """Walk a defs package like load_from_defs_folder: per file its Definitions, else all its objects."""
+    modules = loaders.submodules(defs_module)
+    if not modules:
+        return Unknown(f"defs module {defs_module} not found")
+    parts = []
+    for module in modules:
+        rel = loaders.module_files[module]
+        folder = (loaders.root / rel).parent
+        if any((folder / n).exists() for n in ("defs.yaml", "defs.yml", "component.yaml")):
+            parts.append(Unknown(f"YAML component in {Path(rel).parent.as_posix()}"))
+            continue
+        values = loaders.module_objects(ev, module)
+        own = [v for v in values if isinstance(v, DefinitionsV)]
+        if len(own) == 1:
+            parts.append(own[0])
+        elif own:
+            parts.append(DefinitionsV(site, module, parts=tuple(own)))
+        else:
+            parts.append(loaders.call(ev, Call("load_definitions_from_module", (ModuleV(module),), {}, site, module)))
+    return DefinitionsV(site, defs_module, parts=tuple(parts))
+
+
+def _entry_definitions(ev: Evaluator, loaders: Loaders, module: str, site: Site) -> Value:
+    """R5.7: the Definitions a module-target code location loads."""
+    values = loaders.module_objects(ev, module)
+    found = [v for v in values if isinstance(v, DefinitionsV)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        return DefinitionsV(site, module, parts=tuple(found))  # 8.27: Dagster refuses; judge them together
+    if any(isinstance(v, Unknown) for v in values):
+        return Unknown(f"{module} has module attributes asset-lint cannot evaluate")
+    return loaders.call(ev, Call("load_definitions_from_module", (ModuleV(module),), {}, site, module))
+
+
+class _Collector:
+    def __init__(self, location: CodeLocation) -> None:
+        self.location = location
+        self.seen_definitions: set = set()
+        self.seen_defs: set = set()
+
+    def definitions(self, value: Value) -> None:
+        if isinstance(value, DefinitionsV):
+            if id(value) in self.seen_defs:
+                return
+            self.seen_defs.add(id(value))
+            for part in value.parts:
+                self.definitions(part)
+            for field_name, bucket in (("assets", "assets"), ("checks", "checks"), ("jobs", "jobs"),
+                                       ("schedules", "other"), ("sensors", "other")):
+                self.collect(getattr(value, field_name), bucket, None, None)
+        elif isinstance(value, Unknown):
+            self.location.incomplete(value.reason)
+        else:
+            self.location.incomplete("not a Definitions object")
+
+    def collect(self, value: Optional[Value], bucket: str, prefix: Optional[tuple], group) -> None:
+        if value is None or (isinstance(value, Const) and value.value is None):
+            return
+        if isinstance(value, Seq):
+            for item in value.items:
+                self.collect(item, bucket, prefix, group)
+        elif isinstance(value, Loaded):
+            if not value.complete:
+                self.location.incomplete("loader over modules with unknown contents")
+            for item in value.definitions:
+                self.collect(item, bucket, value.key_prefix, value.group_name)
+        elif isinstance(value, Definition):
+            if value.kind == "check":
+                self.location.checks.append(value)
+            elif id(value) not in self.seen_definitions:
+                self.seen_definitions.add(id(value))
+                if not value.complete:
+                    self.location.incomplete(f"{value.kind} {value.name} has keys asset-lint cannot resolve")
+                self.location.specs.extend(_transformed(value, prefix, group))
+        elif isinstance(value, (JobDef, AssetJob)):
+            self.location.jobs.append(value)
+        elif bucket == "assets":
+            self.location.incomplete(getattr(value, "reason", "") or f"unrecognised {type(value).__name__} in assets")
+        elif bucket in ("jobs", "other") and isinstance(value, Unknown):
+            pass
+
+
+def _transformed(definition: Definition, prefix: Optional[tuple], group) -> list:
+    """Apply a loader's key_prefix / group_name (R5.5) to one definition's specs."""
+    if not prefix and not group:
+        return list(definition.specs)
+    specs = []
+    for spec in definition.specs:
+        prefixable = bool(prefix) and definition.kind not in ("spec", "source") and spec.key is not None
+        specs.append(SpecNode(prefix + spec.key if prefixable else spec.key, group or spec.group, spec.kind,
+                              list(spec.deps), definition, spec.site, spec.op_name,
+                              loader_prefix=prefix if prefixable else ()))
+    return specs
+
+
+def apply_loader_dep_prefixes(location: CodeLocation) -> None:
+    """R5.5: deps on keys loaded by the same prefixed loader call are prefixed too."""
+    by_definition: dict = {}
+    for spec in location.specs:
+        prefix = spec.loader_prefix
+        if prefix:
+            by_definition.setdefault(prefix, set()).add(spec.key[len(prefix):] if spec.key else None)
+    if not by_definition:
+        return
+    for spec in location.specs:
+        prefix = spec.loader_prefix
+        if not prefix:
+            continue
+        loaded = by_definition[prefix]
+        spec.deps = [Dep(prefix + d.key, d.value_input, d.site, d.via, d.uncertain)
+                     if d.key is not None and d.key in loaded else d for d in spec.deps]
+
+
+def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: dict) -> list:
+    """Evaluate every code location; when none is declared, module-scope Definitions are the entries."""
+    if not specs:
+        specs = _implicit_specs(ev, loaders, module_files)
+    locations = []
+    for spec in specs:
+        module = spec.module
+        if module.startswith("file:"):
+            wanted = module[len("file:"):]
+            module = next((m for m, rel in module_files.items() if rel == wanted), "")
+        if module not in module_files and not loaders.submodules(module):
+            module = _by_suffix(module, module_files) or module
+        location = CodeLocation(spec.name, module, spec.declared_in)
+        site = Site(spec.declared_in, (1, 0, 1, 0))
+        if spec.kind == "implicit":
+            value = _implicit_definitions(ev, loaders, module_files, site)
+        elif module not in module_files and not loaders.submodules(module):
+            location.found = False
+            location.incomplete(f"module {spec.module} not found")
+            locations.append(location)
+            continue
+        elif spec.kind == "dg_project":
+            definitions_module = module.rsplit(".", 1)[0] + ".definitions"
+            if definitions_module in module_files:
+                location.module = definitions_module
+                value = _entry_definitions(ev, loaders, definitions_module, site)
+            else:
+                value = load_defs_module(ev, loaders, module, site)
+        elif module not in module_files:
+            value = load_defs_module(ev, loaders, module, site)   # a namespace package: autoload it
+        else:
+            value = _entry_definitions(ev, loaders, module, site)
+        _Collector(location).definitions(value)
+        apply_loader_dep_prefixes(location)
+        locations.append(location)
+    return locations
+
+
+def _by_suffix(module: str, module_files: dict) -> Optional[str]:
+    matches = [m for m in module_files if m.endswith("." + module)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _implicit_specs(ev: Evaluator, loaders: Loaders, module_files: dict) -> list:
+    """Modules that define a module-scope Definitions no other Definitions merges in."""
+    owners, consumed = [], set()
+    for module in sorted(module_files):
+        facts = ev.modules.get(module)
+        if facts is None or not facts.mentions_dagster or facts.syntax_error:
+            continue
+        for name, binding in sorted(facts.bindings.items()):
+            if binding.kind not in ("expr", "func"):
+                continue
+            value = ev.lookup(module, name)
+            if isinstance(value, DefinitionsV):
+                owners.append((module, value))
+                consumed.update(id(p) for p in value.parts)
+    specs, seen = [], set()
+    for module, value in owners:
+        if id(value) not in consumed and module not in seen:
+            seen.add(module)
+            specs.append(LocationSpec(module, module, "module", module_files[module]))
+    if not specs:
+        specs.append(LocationSpec("<project>", "", "implicit", ""))
+    return specs
+
+
+def _implicit_definitions(ev: Evaluator, loaders: Loaders, module_files: dict, site: Site) -> Value:
+    """No Definitions anywhere: every asset the project's modules define (R5.7 step 5, project-wide)."""
+    assets: list = []
+    for module in sorted(module_files):
+        facts = ev.modules.get(module)
+        if facts is None or not facts.mentions_dagster or facts.syntax_error:
+            continue
+        for name, binding in sorted(facts.bindings.items()):
+            if binding.kind in ("expr", "func"):
+                value = ev.lookup(module, name)
+                if isinstance(value, Definition) and value.kind in ASSET_KINDS | {"check"}:
+                    assets.append(value)
+    return DefinitionsV(site, "", assets=Seq(tuple(a for a in assets if a.kind != "check")),
+                        checks=Seq(tuple(a for a in assets if a.kind == "check")))
+
+
+__all__ = ["CodeLocation", "LocationSpec", "Loaders", "build_locations", "read_location_specs",
+           "External", "Func", "OpDef", "Opaque"]

@@ -1,0 +1,213 @@
+"""What an expression evaluates to, statically. `Unknown` is explicit: rules never fire on it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from asset_lint.findings import Site
+
+
+class Value:
+    """Base of every static value."""
+
+    is_unknown = False
+
+
+@dataclass(frozen=True, eq=False)
+class Unknown(Value):
+    """A value asset-lint cannot know without running the code (a factory, a loop, an unknown decorator)."""
+
+    reason: str = ""
+    is_unknown = True
+
+
+@dataclass(frozen=True, eq=False)
+class Opaque(Value):
+    """A known value that is certainly not a Dagster definition (a client, a logger, a plain call result)."""
+
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class Const(Value):
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Seq(Value):
+    items: tuple
+    kind: str = "list"
+
+
+@dataclass(frozen=True, eq=False)
+class DictV(Value):
+    items: tuple  # ((key Value, value Value), ...)
+
+    def get(self, name: str) -> Optional[Value]:
+        """The value under a constant string key."""
+        for k, v in self.items:
+            if isinstance(k, Const) and k.value == name:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class ModuleV(Value):
+    """A module of the analysed project."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class External(Value):
+    """Something imported from outside the project (qualified name, e.g. pandas.read_sql)."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Dagster(Value):
+    """A public Dagster API object, by name (asset, AssetKey, Definitions, ...); dbt names too."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class KeyV(Value):
+    """An AssetKey."""
+
+    path: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class Call(Value):
+    """The result of calling a Dagster API that is not itself a definition (AssetIn, Out, asset(...))."""
+
+    name: str
+    args: tuple
+    kwargs: dict
+    site: Site
+    module: str
+    expr: Any = None
+
+    def arg(self, index: int, keyword: str) -> Optional[Value]:
+        """An argument given by keyword or position."""
+        if keyword in self.kwargs:
+            return self.kwargs[keyword]
+        if index is not None and index < len(self.args):
+            return self.args[index]
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class Func(Value):
+    module: str
+    facts: Any
+    rel: str
+
+
+@dataclass(frozen=True, eq=False)
+class Cls(Value):
+    module: str
+    facts: Any
+
+
+@dataclass(eq=False)
+class Dep:
+    """One dependency of an asset spec. key None = unknown; value_input decides error vs stub."""
+
+    key: Optional[tuple]
+    value_input: bool
+    site: Site
+    via: str                        # param | ins | deps | spec_deps | internal
+    uncertain: bool = False         # e.g. a parameter whose annotation might be a resource
+    partition_mapped: bool = False  # an AssetIn with a partition_mapping (8.10 allows a self-dependency)
+
+
+@dataclass(eq=False)
+class SpecNode:
+    """One asset key produced or declared by a definition."""
+
+    key: Optional[tuple]
+    group: Optional[str]
+    kind: str                       # materializable | observable | external
+    deps: list
+    definition: "Definition"
+    site: Site
+    op_name: Optional[str] = None
+    loader_prefix: tuple = ()        # set when a prefixed load_assets_from_* call loaded it (R5.5)
+
+
+@dataclass(eq=False)
+class Definition(Value):
+    """An asset definition object (one identity even if listed twice)."""
+
+    kind: str                       # asset, multi_asset, graph_asset, graph_multi_asset, observable, spec, source, dbt, check
+    name: str
+    site: Site
+    module: str
+    specs: list = field(default_factory=list)
+    complete: bool = True           # all keys statically known
+    signature: Any = None           # for AssetSpec: the evaluated call, to merge identical specs
+    check_target: Optional[Dep] = None
+    func: Any = None
+    extra_deps: list = field(default_factory=list)   # asset checks' additional_deps
+    composition: Any = None                          # @graph_asset bodies: the ops they compose
+
+
+@dataclass(eq=False)
+class OpDef(Value):
+    name: str
+    site: Site
+    module: str
+    func: Any
+    io_manager_keys: tuple
+    nothing_inputs: tuple
+    storage: list = field(default_factory=list)   # evaluated StorageUse
+
+
+@dataclass(eq=False)
+class JobDef(Value):
+    """An op job or graph: its op invocations and the edges between them."""
+
+    kind: str                       # job | graph
+    name: str
+    site: Site
+    module: str
+    nodes: list = field(default_factory=list)      # (node name, OpDef | JobDef)
+    edges: list = field(default_factory=list)      # (upstream node, downstream node)
+    dynamic: bool = False
+
+
+@dataclass(eq=False)
+class AssetJob(Value):
+    name: Optional[str]
+    site: Site
+    selection: Any
+
+
+@dataclass(eq=False)
+class DefinitionsV(Value):
+    site: Site
+    module: str
+    assets: tuple = ()
+    jobs: tuple = ()
+    checks: tuple = ()
+    schedules: tuple = ()
+    sensors: tuple = ()
+    resources: Any = None
+    parts: tuple = ()               # Definitions.merge inputs
+
+
+@dataclass(eq=False)
+class Loaded(Value):
+    """What load_assets_from_modules and friends return: definitions plus the loader's transforms."""
+
+    definitions: tuple
+    key_prefix: Optional[tuple]
+    group_name: Optional[str]
+    complete: bool
+    site: Site
+
+
+UNKNOWN = Unknown("unknown")

@@ -1,0 +1,72 @@
+"""DG003 duplicate-asset-key. Prose and examples: rules/DG003-duplicate-asset-key.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding, Related
+from asset_lint.graph import describe, storage_owners
+from asset_lint.resolve.keys import user_string
+
+CODE = "DG003"
+
+
+def _distinct(specs: list) -> list:
+    """Specs from different objects; identical AssetSpec calls count once (R5.2)."""
+    kept, signatures = [], set()
+    for spec in specs:
+        d = spec.definition
+        if d.kind == "spec":
+            if d.signature in signatures:
+                continue
+            signatures.add(d.signature)
+        if any(k.definition is d for k in kept):
+            continue
+        kept.append(spec)
+    return kept
+
+
+def _key_duplicates(graph) -> Iterator[Finding]:
+    for key, specs in graph.producers.items():
+        specs = _distinct(specs)
+        if len(specs) < 2:
+            continue
+        kinds = {s.definition.kind for s in specs}
+        if kinds == {"spec"}:
+            consequence = "Dagster fails to load it (\"Received conflicting AssetSpecs with the same key\")"
+        elif "source" in kinds:
+            consequence = ("Dagster either fails (\"Duplicate asset key\") or, when the SourceAsset comes last, "
+                           "silently replaces the asset with an external one")
+        else:
+            consequence = "Dagster fails to load the code location (\"Duplicate asset key\")"
+        for spec in specs:
+            others = [o for o in specs if o is not spec]
+            where = ", ".join(o.site.label() for o in others)
+            yield Finding.at(spec.site, CODE, f"asset key '{user_string(key)}' is also defined at {where}; "
+                             f"{consequence}", identity=user_string(key),
+                             related=tuple(Related(o.site, f"'{user_string(key)}' defined here") for o in others))
+
+
+def _storage_duplicates(project, graph) -> Iterator[Finding]:
+    writers: dict = {}
+    for owner in storage_owners(graph):
+        for use in project.storage(owner):
+            if use.mode == "write":
+                writers.setdefault(use.object, {})[id(owner)] = (owner, use)
+    for obj, by_owner in writers.items():
+        if len(by_owner) < 2:
+            continue
+        entries = list(by_owner.values())
+        for owner, use in entries:
+            others = [(o, u) for o, u in entries if o is not owner]
+            names = ", ".join(f"{describe(o)} ({o.site.label()})" for o, _ in others)
+            yield Finding.at(owner.site, CODE, f"{describe(owner)} writes {use.label}, which {names} also "
+                             "writes; Dagster cannot see two writers of one object: make it one asset",
+                             identity=obj, related=tuple(Related(u.site, f"{describe(o)} writes it here")
+                                                         for o, u in others))
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding at every definition of a key defined twice, and every writer of a shared object."""
+    for graph in graphs:
+        yield from _key_duplicates(graph)
+        yield from _storage_duplicates(project, graph)

@@ -1,0 +1,65 @@
+"""DG005 undeclared-data-dependency. Prose and examples: rules/DG005-undeclared-data-dependency.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from asset_lint.findings import Finding, Related
+from asset_lint.graph import describe, job_ops, storage_owners
+from asset_lint.resolve.values import Definition, JobDef, OpDef
+
+CODE = "DG005"
+
+
+def _assets_ordered(graph, writer: Definition, reader: Definition) -> bool:
+    for w in writer.specs:
+        for r in reader.specs:
+            if w.key in graph.graph and r.key in graph.graph and nx.has_path(graph.graph, w.key, r.key):
+                return True
+    return False
+
+
+def _ops_ordered(graph, writer: OpDef, reader: OpDef) -> bool:
+    """False only when some job runs both with no edge path writer -> reader; True when unsure."""
+    for job in graph.location.jobs:
+        if not isinstance(job, JobDef) or job.dynamic:
+            continue
+        ops = job_ops(job)
+        if not any(o is writer for o in ops) or not any(o is reader for o in ops):
+            continue
+        if any(isinstance(t, JobDef) for _, t in job.nodes):
+            continue  # nested graphs: edges cross graph boundaries asset-lint does not follow
+        edges = nx.DiGraph(job.edges)
+        edges.add_nodes_from(n for n, _ in job.nodes)
+        writer_nodes = [n for n, t in job.nodes if t is writer]
+        reader_nodes = [n for n, t in job.nodes if t is reader]
+        if not any(nx.has_path(edges, w, r) for w in writer_nodes for r in reader_nodes):
+            return False
+    return True
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding where an op or asset reads what another writes with no declared ordering."""
+    for graph in graphs:
+        owners = storage_owners(graph)
+        writers: dict = {}
+        for owner in owners:
+            for use in project.storage(owner):
+                if use.mode == "write":
+                    writers.setdefault(use.object, []).append((owner, use))
+        for reader in owners:
+            for use in project.storage(reader):
+                if use.mode != "read":
+                    continue
+                for writer, write in writers.get(use.object, []):
+                    if writer is reader or type(writer) is not type(reader):
+                        continue
+                    ordered = _assets_ordered(graph, writer, reader) if isinstance(reader, Definition) \
+                        else _ops_ordered(graph, writer, reader)
+                    if ordered:
+                        continue
+                    yield Finding.at(use.site, CODE, f"{describe(reader)} reads {use.label}, which {describe(writer)} "
+                                     f"({writer.site.label()}) writes, but declares no dependency on it; Dagster may "
+                                     "run them in any order", identity=use.object,
+                                     related=(Related(write.site, f"{describe(writer)} writes it here"),))

@@ -1,0 +1,42 @@
+"""Each fixture project's findings equal its inline `# expect:` markers, no more and no fewer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asset_lint.engine import analyse
+from markers import read_markers, render
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_cases() -> list:
+    return sorted(p.parent for p in FIXTURES.glob("DG*/*/pyproject.toml"))
+
+
+def case_id(case: Path) -> str:
+    return f"{case.parent.name}/{case.name}"
+
+
+def lint_project(case: Path) -> list:
+    analysis = analyse([str(case)], {"select": ("DG",)})
+    return [(f.path, f.line, f.code, f.message) for f in analysis.findings]
+
+
+@pytest.mark.parametrize("case", fixture_cases(), ids=case_id)
+def test_fixture(case: Path) -> None:
+    """Findings equal the inline markers; a message substring in the marker must appear too."""
+    expected = read_markers(case)
+    actual = lint_project(case)
+    assert render(actual) == render(expected), "\n".join(f"{p}:{l} {c} {m}" for p, l, c, m in actual)
+    for path, line, code, substring in expected:
+        if substring:
+            messages = [m for p, l, c, m in actual if (p, l, c) == (path, line, code)]
+            assert any(substring in m for m in messages), (path, line, code, substring, messages)
+
+
+def test_every_rule_has_a_fixture() -> None:
+    from asset_lint.rules import ALL
+    codes = {case.parent.name for case in fixture_cases()}
+    assert {rule.CODE for rule in ALL} <= codes
