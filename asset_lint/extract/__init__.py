@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import warnings
 from typing import Optional
 
 from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
@@ -188,7 +189,9 @@ class _ModuleWalker:
 def extract_source(source: bytes, rel: str, module: str, is_package: bool) -> FileFacts:
     """Parse one file and collect its facts; a file Python cannot parse yields a SyntaxProblem."""
     try:
-        tree = ast.parse(source, filename=rel)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business, not ours
+            tree = ast.parse(source, filename=rel)
     except SyntaxError as exc:
         return FileFacts(rel, module, is_package,
                          syntax_error=SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1, max((exc.offset or 1) - 1, 0)))
