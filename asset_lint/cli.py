@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Optional, Sequence
 
 from asset_lint import __version__
@@ -22,13 +23,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="lint the project that holds PATH (default: .)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--output-format", choices=("text", "json"), default="text")
+    check.add_argument("--output-format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--select", help="comma-separated codes or prefixes to enable (replaces the defaults)")
     check.add_argument("--extend-select", help="codes to enable on top of the selection")
     check.add_argument("--ignore", help="codes to disable")
     check.add_argument("--no-cache", action="store_true", help="read every file afresh")
     check.add_argument("--statistics", action="store_true", help="print counts per code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE (prunes stale entries)")
     graph = sub.add_parser("graph", help="print the asset graph asset-lint derived")
     graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     graph.add_argument("--format", choices=("json",), default="json")
@@ -76,18 +79,54 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"asset-lint: error: {exc}\n")
         return 2
-    if args.output_format == "json":
-        from asset_lint.report.json import render
-        names = {}
+    findings = analysis.findings
+    if args.write_baseline:
+        from asset_lint import baseline
+        count = baseline.write(Path(args.write_baseline), findings)
+        sys.stderr.write(f"asset-lint: recorded {count} finding{'s' if count != 1 else ''} in {args.write_baseline}\n")
+        return 0
+    if args.baseline:
+        from asset_lint import baseline
         try:
-            names = {code: doc.name for code, doc in _catalogue().items()}
-        except Exception:  # the JSON report still works without catalogue metadata
-            names = {}
-        sys.stdout.write(render(analysis.findings, names))
-    else:
-        from asset_lint.report.text import render
-        sys.stdout.write(render(analysis.findings, args.statistics))
-    return 1 if analysis.findings and not args.exit_zero else 0
+            findings, stale = baseline.apply(findings, baseline.read(Path(args.baseline)))
+        except ConfigError as exc:
+            sys.stderr.write(f"asset-lint: error: {exc}\n")
+            return 2
+        for code, path, identity in stale:
+            sys.stderr.write(f"asset-lint: stale baseline entry: {code} {path} {identity} "
+                             "(fixed? run --write-baseline to prune)\n")
+    sys.stdout.write(_render(args.output_format, findings, analysis, args.statistics))
+    return 1 if findings and not args.exit_zero else 0
+
+
+def _rule_meta() -> dict:
+    try:
+        return {code: {"name": d.name, "summary": d.summary, "severity": d.severity,
+                       "full": _first_paragraph(d.sections)} for code, d in _catalogue().items()}
+    except Exception:  # reports still work without catalogue metadata
+        return {}
+
+
+def _first_paragraph(sections) -> str:
+    for heading, body in sections:
+        if heading == "What it does":
+            return body.strip().split("\n\n")[0].replace("\n", " ")
+    return ""
+
+
+def _render(fmt: str, findings: list, analysis, statistics: bool) -> str:
+    meta = _rule_meta()
+    if fmt == "json":
+        from asset_lint.report.json import render
+        return render(findings, {code: m["name"] for code, m in meta.items()})
+    if fmt == "sarif":
+        from asset_lint.report.sarif import render
+        return render(findings, meta, analysis.root.as_uri() + "/")
+    if fmt == "github":
+        from asset_lint.report.github import render
+        return render(findings, {code: m["severity"] for code, m in meta.items()})
+    from asset_lint.report.text import render
+    return render(findings, statistics)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -50,8 +50,13 @@ def _syntax_finding(facts: FileFacts) -> Finding:
                       "treats what it defines as unknown", identity=facts.rel)
 
 
-def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None) -> Analysis:
-    """Lint the project that holds `paths`; findings are limited to those paths."""
+def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None,
+            sources: Optional[dict] = None, apply_noqa: bool = True) -> Analysis:
+    """Lint the project that holds `paths`; findings are limited to those paths.
+
+    `sources` maps a project-relative path to text that replaces the file on disk (an editor's
+    unsaved buffer); `apply_noqa=False` leaves `# noqa` to the caller (flake8 applies its own).
+    """
     from asset_lint.graph import build_graphs
     from asset_lint.resolve import build_project, dg_projects_of
     from asset_lint.resolve.locations import read_location_specs
@@ -67,8 +72,9 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
     files = discover(root, settings.exclude, extra_roots)
     facts_by_rel: dict = {}
     findings: list = []
+    sources = dict(sources or {})
     for source in files:
-        data, error = _read(source.path)
+        data, error = (sources.pop(source.rel), None) if source.rel in sources else _read(source.path)
         if error:
             facts = FileFacts(source.rel, source.module, source.is_package,
                               syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
@@ -87,5 +93,5 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
     wanted = None
     if not all(t.resolve() == root for t in targets):
         wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]
-    noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa}
+    noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
     return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files))

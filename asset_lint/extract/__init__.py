@@ -84,8 +84,11 @@ def _function(node, has_decorators: bool) -> FunctionFacts:
         returns = ("unknown", pos_of(node), "factory")
     storage, resources = scan_storage_and_resources(node.body)
     invocations, dynamic = scan_composition(node.body) if has_decorators else ((), False)
+    keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
+    # the `def name` head, not the whole body: that is where editors and code scanning point
+    head = (node.lineno, node.col_offset, node.lineno, node.col_offset + len(keyword) + len(node.name))
     return FunctionFacts(
-        name=node.name, pos=pos_of(node), decorators=tuple(to_ir(d) for d in node.decorator_list),
+        name=node.name, pos=head, decorators=tuple(to_ir(d) for d in node.decorator_list),
         params=_params(node.args), returns=returns, storage=storage, invocations=invocations,
         dynamic_body=dynamic, resource_attrs=resources, is_async=isinstance(node, ast.AsyncFunctionDef),
     )
