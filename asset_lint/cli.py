@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="print a rule's catalogue entry")
     rule.add_argument("code")
     sub.add_parser("rules", help="list every rule")
+    clean = sub.add_parser("clean", help="remove the project's .asset_lint_cache/")
+    clean.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     return parser
 
 
@@ -66,16 +68,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 on = "on" if rule_defaults().get(code, True) else "off"
                 sys.stdout.write(f"{code}  {doc.name:<32} {doc.severity:<8} {on:<4} {doc.summary}\n")
             return 0
+        if args.command == "clean":
+            from asset_lint.cache import clean
+            from asset_lint.discover import find_project_root
+            for target in args.paths:
+                root = find_project_root(Path(target))
+                sys.stdout.write(f"removed {root / '.asset_lint_cache'}\n" if clean(root) else "nothing to clean\n")
+            return 0
         from asset_lint.engine import analyse
         if args.command == "graph":
             from asset_lint.graph import graph_payload
             from asset_lint.report.json import render_graph
-            analysis = analyse(args.paths, {"select": ()})
+            analysis = analyse(args.paths, {"select": ()}, use_cache=False)
             sys.stdout.write(render_graph(graph_payload(analysis.project, analysis.graphs)))
             return 0
         overrides = {"select": _codes(args.select), "extend_select": _codes(args.extend_select),
                      "ignore": _codes(args.ignore)}
-        analysis = analyse(args.paths, overrides)
+        analysis = analyse(args.paths, overrides, use_cache=not args.no_cache)
     except ConfigError as exc:
         sys.stderr.write(f"asset-lint: error: {exc}\n")
         return 2

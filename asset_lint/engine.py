@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from asset_lint import rules as rule_modules
+from asset_lint.cache import FactsCache
 from asset_lint.config import ConfigError, Settings, load_settings
 from asset_lint.discover import discover, discover_config_files, find_project_root
 from asset_lint.extract import extract_source
@@ -51,7 +52,7 @@ def _syntax_finding(facts: FileFacts) -> Finding:
 
 
 def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None,
-            sources: Optional[dict] = None, apply_noqa: bool = True) -> Analysis:
+            sources: Optional[dict] = None, apply_noqa: bool = True, use_cache: bool = True) -> Analysis:
     """Lint the project that holds `paths`; findings are limited to those paths.
 
     `sources` maps a project-relative path to text that replaces the file on disk (an editor's
@@ -73,13 +74,15 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
     facts_by_rel: dict = {}
     findings: list = []
     sources = dict(sources or {})
+    cache = FactsCache(root, enabled=use_cache)
     for source in files:
-        data, error = (sources.pop(source.rel), None) if source.rel in sources else _read(source.path)
+        if source.rel in sources:
+            facts, error = extract_source(sources.pop(source.rel), source.rel, source.module, source.is_package), None
+        else:
+            facts, error = cache.facts(source, lambda path=source.path: _read(path))
         if error:
             facts = FileFacts(source.rel, source.module, source.is_package,
                               syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
-        else:
-            facts = extract_source(data, source.rel, source.module, source.is_package)
         facts_by_rel[source.rel] = facts
         if facts.syntax_error:
             findings.append(_syntax_finding(facts))

@@ -24,7 +24,7 @@ def graph_of(root: Path) -> dict:
     """{location: {key: sorted deps}} as asset-lint derives it."""
     from asset_lint.engine import analyse
     from asset_lint.graph import graph_payload
-    analysis = analyse([str(root)], {"select": ()})
+    analysis = analyse([str(root)], {"select": ()}, use_cache=False)
     payload = graph_payload(analysis.project, analysis.graphs)
     result: dict = {}
     for asset in payload["assets"]:
@@ -35,4 +35,4 @@ def graph_of(root: Path) -> dict:
 def codes_of(root: Path) -> list:
     """[(path, line, code)] of every finding."""
     from asset_lint.engine import analyse
-    return [(f.path, f.line, f.code) for f in analyse([str(root)], {"select": ("DG",)}).findings]
+    return [(f.path, f.line, f.code) for f in analyse([str(root)], {"select": ("DG",)}, use_cache=False).findings]

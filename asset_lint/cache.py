@@ -1,0 +1,117 @@
+"""Per-file cache of extracted FileFacts (never findings: those depend on other files).
+
+Entries live in `.asset_lint_cache/` at the project root (with a `.gitignore` of `*`, as ruff does),
+one per source file. An entry is used when asset-lint's version, the extractor's schema, the file's
+module name and its bytes (sha256) match; (mtime_ns, size) is the fast path that skips reading the
+file. Writes go to a temp file and `os.replace`, so concurrent runs never see half an entry; an
+unreadable, truncated or foreign entry is ignored and rebuilt; a read-only project runs uncached.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from asset_lint import __version__
+from asset_lint.extract import extract_source
+from asset_lint.extract.facts import SCHEMA_VERSION
+
+CACHE_DIR = ".asset_lint_cache"
+_ALLOWED = {("asset_lint.extract.facts", n) for n in
+            ("FileFacts", "FunctionFacts", "ClassFacts", "Param", "StorageAccess", "Invocation", "Binding", "SyntaxProblem")}
+_ALLOWED |= {("builtins", n) for n in ("frozenset", "set", "dict", "list", "tuple")}
+
+
+class _FactsUnpickler(pickle.Unpickler):
+    """Only our plain-data classes: a tampered cache file cannot run code."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not cache data")
+        return super().find_class(module, name)
+
+
+class FactsCache:
+    """Extract through the cache; `enabled=False` (--no-cache) reads and extracts every file afresh."""
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.directory = root / CACHE_DIR / f"v{__version__}-s{SCHEMA_VERSION}"
+        self.enabled = enabled and self._prepare(root)
+        self.hits = self.misses = 0
+
+    def _prepare(self, root: Path) -> bool:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = root / CACHE_DIR / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+            return os.access(self.directory, os.W_OK)
+        except OSError:
+            return False  # a read-only project: run without a cache
+
+    def _entry_path(self, rel: str) -> Path:
+        return self.directory / (hashlib.sha1(rel.encode("utf-8")).hexdigest() + ".facts")
+
+    def _load(self, path: Path) -> Optional[dict]:
+        try:
+            with open(path, "rb") as handle:
+                entry = _FactsUnpickler(io.BytesIO(handle.read())).load()
+            return entry if isinstance(entry, dict) and entry.get("version") == __version__ else None
+        except Exception:  # truncated, corrupt or foreign: rebuild
+            return None
+
+    def _store(self, path: Path, entry: dict) -> None:
+        try:
+            fd, temp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(entry, handle, protocol=4)
+            os.replace(temp, path)
+        except OSError:
+            try:
+                os.unlink(temp)
+            except (OSError, UnboundLocalError):
+                pass
+
+    def facts(self, source, read) -> tuple:
+        """(FileFacts, read error or None) for one SourceFile; `read()` returns (bytes, error)."""
+        if not self.enabled:
+            data, error = read()
+            return (None, error) if error else (extract_source(data, source.rel, source.module, source.is_package), None)
+        path = self._entry_path(source.rel)
+        try:
+            stat = os.stat(source.path)
+            signature = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            signature = None
+        entry = self._load(path)
+        identity = (source.rel, source.module, source.is_package)
+        if entry and entry.get("identity") == identity and signature and entry.get("stat") == signature:
+            self.hits += 1
+            return entry["facts"], None
+        data, error = read()
+        if error:
+            return None, error
+        digest = hashlib.sha256(data).hexdigest()
+        if entry and entry.get("identity") == identity and entry.get("sha256") == digest:
+            self.hits += 1
+            facts = entry["facts"]
+        else:
+            self.misses += 1
+            facts = extract_source(data, source.rel, source.module, source.is_package)
+        self._store(path, {"version": __version__, "identity": identity, "stat": signature, "sha256": digest,
+                           "facts": facts})
+        return facts, None
+
+
+def clean(root: Path) -> bool:
+    """Remove the project's cache folder; True when there was one."""
+    folder = root / CACHE_DIR
+    if folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    return False
