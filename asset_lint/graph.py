@@ -73,20 +73,26 @@ class AssetGraph:
         return sorted(self.graph.predecessors(key)) if key in self.graph else []
 
     def closest_keys(self, key: tuple, limit: int = 10) -> list:
-        """Dagster's own "did you mean" candidates (semantics Appendix A)."""
-        found = []
+        """Dagster's own "did you mean" candidates (semantics Appendix A), via indexes, not a full scan."""
+        if not hasattr(self, "_by_prefix"):
+            self._by_prefix: dict = {}
+            self._by_name: dict = {}
+            for candidate in self.producers:
+                self._by_prefix.setdefault(candidate[:-1], []).append(candidate[-1])
+                self._by_name.setdefault(candidate[-1], []).append(candidate)
         t_prefix, t_name = key[:-1], key[-1]
+        found = {t_prefix + (name,) for name in
+                 difflib.get_close_matches(t_name, self._by_prefix.get(t_prefix, []), n=limit, cutoff=0.8)}
+        for candidate in self._by_name.get(t_name, []):
+            k_prefix = candidate[:-1]
+            if difflib.SequenceMatcher(None, "/".join(t_prefix), "/".join(k_prefix)).ratio() >= 0.8 \
+                    or ((len(key) > 1 or len(candidate) > 1) and len(set(key) ^ set(candidate)) == 1) \
+                    or len(key) == 1:
+                found.add(candidate)
         joined_split = tuple("/".join(key).split("/"))
-        for candidate in self.producers:
-            k_prefix, k_name = candidate[:-1], candidate[-1]
-            similar_name = difflib.SequenceMatcher(None, t_name, k_name).ratio() >= 0.8
-            similar_prefix = difflib.SequenceMatcher(None, "/".join(t_prefix), "/".join(k_prefix)).ratio() >= 0.8
-            if (k_prefix == t_prefix and similar_name) or (k_name == t_name and similar_prefix) \
-                    or (k_name == t_name and (len(key) > 1 or len(candidate) > 1)
-                        and len(set(key) ^ set(candidate)) == 1) \
-                    or (len(key) == 1 and k_name == t_name) or candidate == joined_split:
-                if candidate != key:
-                    found.append(candidate)
+        if joined_split in self.producers:
+            found.add(joined_split)
+        found.discard(key)
         return sorted(found, key=user_string)[:limit]
 
     def cycles(self) -> Iterator[list]:

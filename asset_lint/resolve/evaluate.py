@@ -39,6 +39,8 @@ class Evaluator:
         self.modules: dict = modules            # module name -> FileFacts
         self.interpret_call = interpret_call    # (evaluator, Call-site info) -> Value, from dagster_api
         self._names: dict = {}
+        # every dotted prefix of a module name: packages, namespace packages included
+        self.packages = {m.rsplit(".", i)[0] for m in modules for i in range(1, m.count(".") + 1)}
         self._exprs: dict = {}
         self._active: set = set()
 
@@ -47,7 +49,7 @@ class Evaluator:
         """A module by absolute name: project module, or an external one."""
         if name in self.modules:
             return ModuleV(name)
-        if any(m.startswith(name + ".") for m in self.modules):
+        if name in self.packages:
             return ModuleV(name)  # a namespace package
         return External(name)
 
@@ -69,7 +71,7 @@ class Evaluator:
     def _lookup(self, module: str, name: str) -> Value:
         facts: Optional[FileFacts] = self.modules.get(module)
         if facts is None:
-            if any(m.startswith(module + ".") for m in self.modules):  # namespace package attribute
+            if module in self.packages:  # namespace package attribute
                 return self.module_value(f"{module}.{name}")
             return Unknown(f"module {module} not found")
         if facts.syntax_error:
@@ -77,7 +79,7 @@ class Evaluator:
         binding = facts.bindings.get(name)
         if binding is not None:
             return self.binding_value(module, name, binding)
-        if f"{module}.{name}" in self.modules or any(m.startswith(f"{module}.{name}.") for m in self.modules):
+        if f"{module}.{name}" in self.modules or f"{module}.{name}" in self.packages:
             return ModuleV(f"{module}.{name}")
         for star in facts.star_imports:
             star_value = self.module_value(star)

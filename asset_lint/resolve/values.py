@@ -190,11 +190,11 @@ class AssetJob(Value):
 class DefinitionsV(Value):
     site: Site
     module: str
-    assets: tuple = ()
-    jobs: tuple = ()
-    checks: tuple = ()
-    schedules: tuple = ()
-    sensors: tuple = ()
+    assets: Any = None
+    jobs: Any = None
+    checks: Any = None
+    schedules: Any = None
+    sensors: Any = None
     resources: Any = None
     parts: tuple = ()               # Definitions.merge inputs
 
