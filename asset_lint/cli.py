@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", help="codes to disable")
     check.add_argument("--no-cache", action="store_true", help="read every file afresh")
     check.add_argument("--statistics", action="store_true", help="print counts per code")
+    check.add_argument("--verbose", action="store_true", help="print tracebacks of internal errors (DG999)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE (prunes stale entries)")
@@ -89,6 +90,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stderr.write(f"asset-lint: error: {exc}\n")
         return 2
     findings = analysis.findings
+    if analysis.files == 0:
+        sys.stderr.write(f"asset-lint: no Python files found under {', '.join(args.paths)}\n")
+    if args.verbose:
+        for finding in findings:
+            if finding.detail:
+                sys.stderr.write(f"{finding.path}: internal error\n{finding.detail}\n")
     if args.write_baseline:
         from asset_lint import baseline
         count = baseline.write(Path(args.write_baseline), findings)

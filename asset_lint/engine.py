@@ -51,6 +51,15 @@ def _syntax_finding(facts: FileFacts) -> Finding:
                       "treats what it defines as unknown", identity=facts.rel)
 
 
+def _internal_finding(rel: str, pos, exc: Exception, rule: str = "") -> Finding:
+    import traceback
+    reason = f"{type(exc).__name__}: {exc}"[:200]
+    return Finding(rule_modules.INTERNAL_ERROR, Site(rel, tuple(pos)),
+                   f"asset-lint failed {'in rule ' + rule if rule else 'on this file'} ({reason}); "
+                   "the rest of the project was analysed", identity=rel or rule,
+                   detail="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
 def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None,
             sources: Optional[dict] = None, apply_noqa: bool = True, use_cache: bool = True) -> Analysis:
     """Lint the project that holds `paths`; findings are limited to those paths.
@@ -74,12 +83,20 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
     facts_by_rel: dict = {}
     findings: list = []
     sources = dict(sources or {})
+    internal: list = []
     cache = FactsCache(root, enabled=use_cache)
     for source in files:
-        if source.rel in sources:
-            facts, error = extract_source(sources.pop(source.rel), source.rel, source.module, source.is_package), None
-        else:
-            facts, error = cache.facts(source, lambda path=source.path: _read(path))
+        try:
+            if source.rel in sources:
+                facts, error = extract_source(sources.pop(source.rel), source.rel, source.module, source.is_package), None
+            else:
+                facts, error = cache.facts(source, lambda path=source.path: _read(path))
+        except Exception as exc:  # asset-lint's own bug on this file: report it, analyse the rest
+            internal.append(_internal_finding(source.rel, (1, 0, 1, 0), exc))
+            facts, error = FileFacts(source.rel, source.module, source.is_package,
+                                     syntax_error=SyntaxProblem("internal error", 1, 0)), None
+            facts_by_rel[source.rel] = facts
+            continue
         if error:
             facts = FileFacts(source.rel, source.module, source.is_package,
                               syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
@@ -88,11 +105,16 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
             findings.append(_syntax_finding(facts))
     project = build_project(root, facts_by_rel, location_specs, dg_projects_of(location_specs),
                             settings.extra_decorators())
+    internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)
-    enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, rule_defaults())
+    enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, rule_defaults()) | {rule_modules.INTERNAL_ERROR}
     for rule in rule_modules.ALL:
         if rule.CODE in enabled:
-            findings.extend(rule.check(project, graphs, settings))
+            try:
+                findings.extend(rule.check(project, graphs, settings))
+            except Exception as exc:  # one rule's bug must not hide the other rules' findings
+                internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
+    findings.extend(internal)
     wanted = None
     if not all(t.resolve() == root for t in targets):
         wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]

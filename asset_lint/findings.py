@@ -39,6 +39,7 @@ class Finding:
     message: str
     identity: str = ""
     related: tuple[Related, ...] = field(default=(), compare=False)
+    detail: str = field(default="", compare=False, repr=False)   # DG999's traceback, shown with --verbose
 
     @property
     def path(self) -> str:

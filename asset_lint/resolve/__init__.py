@@ -12,7 +12,7 @@ from asset_lint.resolve.dagster_api import DagsterApi
 from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.locations import CodeLocation, Loaders, LocationSpec, build_locations
 from asset_lint.resolve.storage import StorageUse, storage_uses
-from asset_lint.resolve.values import Definition, Func, JobDef, OpDef, SpecNode
+from asset_lint.resolve.values import Definition, Func, JobDef, OpDef, SpecNode, Unknown
 
 __all__ = ["Project", "build_project", "CodeLocation", "SpecNode", "Definition", "OpDef", "JobDef", "StorageUse"]
 
@@ -29,6 +29,7 @@ class Project:
     ops: list = field(default_factory=list)
     jobs: list = field(default_factory=list)
     _storage: dict = field(default_factory=dict)
+    internal_errors: list = field(default_factory=list)   # (rel, pos, exception): reported as DG999
 
     def storage(self, owner) -> list:
         """Evaluated storage reads/writes of an op's or asset's body."""
@@ -58,7 +59,12 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
         for name, binding in facts.bindings.items():
             if binding.kind not in ("func", "expr"):
                 continue
-            value = evaluator.lookup(facts.module, name)
+            try:
+                value = evaluator.lookup(facts.module, name)
+            except Exception as exc:  # asset-lint's own bug: report the file (DG999), keep going
+                project.internal_errors.append((rel, binding.pos, exc))
+                evaluator._names[(facts.module, name)] = Unknown("internal error")
+                continue
             if id(value) in seen:
                 continue
             seen.add(id(value))

@@ -137,7 +137,10 @@ class Evaluator:
         cached = self._exprs.get(memo_key)
         if cached is not None and cached[0] is expr:
             return cached[1]
-        value = self._eval(module, expr)
+        try:
+            value = self._eval(module, expr)
+        except RecursionError:  # an expression nested too deeply to follow is simply unknown
+            value = Unknown("nested too deeply")
         self._exprs[memo_key] = (expr, value)
         return value
 

@@ -17,4 +17,5 @@ ALL = (
 
 # Not rules of the catalogue's kind, but codes findings can carry: the file could not be read.
 INVALID_SYNTAX = "DG000"
-KNOWN_CODES = frozenset({INVALID_SYNTAX, *(rule.CODE for rule in ALL)})
+INTERNAL_ERROR = "DG999"  # asset-lint's own failure on one file: reported, never silenced by selection
+KNOWN_CODES = frozenset({INVALID_SYNTAX, INTERNAL_ERROR, *(rule.CODE for rule in ALL)})
