@@ -26,6 +26,16 @@ _BUILDERS = frozenset({
 _UNCONDITIONAL_IFS = ("TYPE_CHECKING",)
 
 
+# The prefilter: bytes that could declare or reference Dagster objects (directly, or through a
+# wrapper or re-export that still names the decorator). Other modules only supply constants.
+_DAGSTER_HINT = re.compile(rb"dagster|asset|Definitions|@[\w.]*(?:op|job|graph)\b|AssetKey|AssetSpec")
+
+
+def might_use_dagster(source: bytes) -> bool:
+    """Prefilter: False when the bytes cannot declare or reference a Dagster object."""
+    return _DAGSTER_HINT.search(source) is not None
+
+
 def _noqa_lines(source: bytes) -> dict:
     result = {}
     if b"noqa" not in source and b"NOQA" not in source:
@@ -75,15 +85,16 @@ def _builds_definitions(body: list) -> bool:
     return False
 
 
-def _function(node, has_decorators: bool) -> FunctionFacts:
+def _function(node, has_decorators: bool, light: bool) -> FunctionFacts:
     body = _body_without_docstring(node.body)
     returns = None
     if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
         returns = to_ir(body[0].value)
-    elif _builds_definitions(node.body):
+    elif not light and _builds_definitions(node.body):
         returns = ("unknown", pos_of(node), "factory")
-    storage, resources = scan_storage_and_resources(node.body)
-    invocations, dynamic = scan_composition(node.body) if has_decorators else ((), False)
+    # a module that cannot mention Dagster has no op or asset bodies worth scanning
+    storage, resources = scan_storage_and_resources(node.body) if not light else ((), ())
+    invocations, dynamic = scan_composition(node.body) if has_decorators and not light else ((), False)
     keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
     # the `def name` head, not the whole body: that is where editors and code scanning point
     head = (node.lineno, node.col_offset, node.lineno, node.col_offset + len(keyword) + len(node.name))
@@ -95,7 +106,8 @@ def _function(node, has_decorators: bool) -> FunctionFacts:
 
 
 class _ModuleWalker:
-    def __init__(self, module: str, is_package: bool) -> None:
+    def __init__(self, module: str, is_package: bool, light: bool = False) -> None:
+        self.light = light
         self.module = module
         self.is_package = is_package
         self.bindings: dict = {}
@@ -134,7 +146,7 @@ class _ModuleWalker:
                 else:
                     bind(alias.asname or alias.name, Binding("from", (source, alias.name), pos))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            facts = _function(stmt, bool(stmt.decorator_list))
+            facts = _function(stmt, bool(stmt.decorator_list), self.light)
             if not in_loop:
                 self.functions.append(facts)
             bind(stmt.name, Binding("func", facts, pos))
@@ -200,7 +212,8 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool) -> Fi
                          syntax_error=SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1, max((exc.offset or 1) - 1, 0)))
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileFacts(rel, module, is_package, syntax_error=SyntaxProblem(str(exc) or type(exc).__name__, 1, 0))
-    walker = _ModuleWalker(module, is_package)
+    mentions = might_use_dagster(source)
+    walker = _ModuleWalker(module, is_package, light=not mentions)
     limit = sys.getrecursionlimit()
     try:
         walker.statements(tree.body)
@@ -212,7 +225,7 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool) -> Fi
     return FileFacts(
         rel=rel, module=module, is_package=is_package, bindings=walker.bindings,
         star_imports=tuple(walker.stars), functions=tuple(walker.functions), noqa=_noqa_lines(source),
-        mentions_dagster=b"dagster" in source,
+        mentions_dagster=mentions,
     )
 
 

@@ -177,7 +177,7 @@ class DagsterApi:
     def build_spec(self, ev: Evaluator, call: Call, kind: str) -> Definition:
         key = coerce_key(call.arg(0, "key"))
         definition = Definition(kind=kind, name=str(key), site=call.site, module=call.module,
-                                signature=_signature(call.expr))
+                                signature=call.expr)
         deps = self.deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == "spec" else []
         group = group_of(call.kwargs.get("group_name"))
         definition.specs = [SpecNode(key, group, "external", deps, definition, call.site)]
@@ -381,7 +381,8 @@ class DagsterApi:
                     complete = False
                     continue
                 inner = element.specs[0]
-                group = inner.group if ("group_name" in (element.signature or ())) else (decorator_group or inner.group)
+                own_group = element.signature is not None and any(k == "group_name" for k, _ in element.signature[4])
+                group = inner.group if own_group else (decorator_group or inner.group)
                 deps = [Dep(d.key, d.key is not None and d.key in _param_keys(inputs), d.site, d.via) for d in inner.deps]
                 specs.append((None, SpecNode(inner.key, group, "materializable", deps, definition, inner.site, op_name)))
         elif outs is not None or spec_values is not None:
@@ -426,7 +427,7 @@ def _is_nothing(value: Optional[Value]) -> bool:
     return isinstance(value, Dagster) and value.name == "Nothing"
 
 
-def _signature(expr) -> tuple:
+def signature_text(expr) -> tuple:
     """The call's text without positions: two identical AssetSpec calls are one spec (R5.2)."""
     def strip(node):
         if isinstance(node, tuple) and node and isinstance(node[0], str) and len(node) > 1 \
@@ -441,4 +442,4 @@ def _signature(expr) -> tuple:
     return kwargs + (strip(expr),)
 
 
-__all__ = ["DagsterApi", "ASSET_DECORATORS", "ModuleV"]
+__all__ = ["DagsterApi", "ASSET_DECORATORS", "ModuleV", "signature_text"]

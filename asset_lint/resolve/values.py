@@ -148,7 +148,7 @@ class Definition(Value):
     module: str
     specs: list = field(default_factory=list)
     complete: bool = True           # all keys statically known
-    signature: Any = None           # for AssetSpec: the evaluated call, to merge identical specs
+    signature: Any = None           # for AssetSpec: the call IR, to merge identical specs (R5.2)
     check_target: Optional[Dep] = None
     func: Any = None
     extra_deps: list = field(default_factory=list)   # asset checks' additional_deps

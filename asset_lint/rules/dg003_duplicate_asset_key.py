@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
 from asset_lint.graph import describe, storage_owners
+from asset_lint.resolve.dagster_api import signature_text
 from asset_lint.resolve.keys import user_string
 
 CODE = "DG003"
@@ -16,9 +17,10 @@ def _distinct(specs: list) -> list:
     for spec in specs:
         d = spec.definition
         if d.kind == "spec":
-            if d.signature in signatures:
+            text = signature_text(d.signature)
+            if text in signatures:
                 continue
-            signatures.add(d.signature)
+            signatures.add(text)
         if any(k.definition is d for k in kept):
             continue
         kept.append(spec)
