@@ -85,7 +85,7 @@ class AssetGraph:
                  difflib.get_close_matches(t_name, self._by_prefix.get(t_prefix, []), n=limit, cutoff=0.8)}
         for candidate in self._by_name.get(t_name, []):
             k_prefix = candidate[:-1]
-            if difflib.SequenceMatcher(None, "/".join(t_prefix), "/".join(k_prefix)).ratio() >= 0.8 \
+            if difflib.SequenceMatcher(None, " ".join(t_prefix), " ".join(k_prefix)).ratio() >= 0.8 \
                     or ((len(key) > 1 or len(candidate) > 1) and len(set(key) ^ set(candidate)) == 1) \
                     or len(key) == 1:
                 found.add(candidate)

@@ -1,5 +1,8 @@
 """The catalogue's examples run: each Example yields exactly its markers, each Use instead nothing.
 
+Each example is linted with its own rule selected only (as ruff does), so an example may show
+code that other rules would also flag.
+
 `asset-lint rule CODE` prints the same entry, also from an installed wheel (test_packaging.py).
 """
 from __future__ import annotations
@@ -15,9 +18,10 @@ from markers import markers_in_text, render
 DOCS = load_catalogue()
 
 
-def _lint(files, root: Path) -> list:
+def _lint(files, root: Path, code: str) -> list:
     write_example_project(files, root)
-    return [(f.path, f.line, f.code, f.message) for f in analyse([str(root)], {"select": ("DG",)}, use_cache=False).findings]
+    return [(f.path, f.line, f.code, f.message)
+            for f in analyse([str(root)], {"select": (code, "DG000")}, use_cache=False).findings]
 
 
 def _markers(files) -> list:
@@ -29,7 +33,7 @@ def test_example_yields_exactly_its_markers(code: str, tmp_path: Path) -> None:
     doc = DOCS[code]
     expected = _markers(doc.example)
     assert expected and {c for *_, c, _ in expected} == {code}
-    actual = _lint(doc.example, tmp_path)
+    actual = _lint(doc.example, tmp_path, code)
     assert render(actual) == render(expected), "\n".join(f"{p}:{l} {c} {m}" for p, l, c, m in actual)
     for path, line, c, substring in expected:
         if substring:
@@ -40,7 +44,7 @@ def test_example_yields_exactly_its_markers(code: str, tmp_path: Path) -> None:
 def test_use_instead_yields_nothing(code: str, tmp_path: Path) -> None:
     doc = DOCS[code]
     assert not _markers(doc.use_instead)
-    assert _lint(doc.use_instead, tmp_path) == []
+    assert _lint(doc.use_instead, tmp_path, code) == []
 
 
 @pytest.mark.parametrize("code", sorted(DOCS))
