@@ -40,3 +40,9 @@ def test_every_rule_has_a_fixture() -> None:
     from asset_lint.rules import ALL
     codes = {case.parent.name for case in fixture_cases()}
     assert {rule.CODE for rule in ALL} <= codes
+
+
+def test_examples_yield_their_markers() -> None:
+    """The bundled example project: the seed guide's op jobs are flagged, their rewrites are clean."""
+    examples = Path(__file__).parent.parent / "examples"
+    assert render(lint_project(examples)) == render(read_markers(examples))
