@@ -50,7 +50,8 @@ def oracle(project: Path, module: str) -> dict:
 def ours(project: Path) -> dict:
     analysis = analyse([str(project)], {"select": ()}, use_cache=False)
     payload = graph_payload(analysis.project, analysis.graphs)
-    by_location: dict = {loc["name"]: {"module": loc["module"], "assets": {}} for loc in payload["locations"]}
+    by_location: dict = {loc["name"]: {"module": loc["module"], "complete": loc["complete"], "assets": {}}
+                         for loc in payload["locations"]}
     for asset in payload["assets"]:
         by_location[asset["location"]]["assets"][asset["key"]] = {"deps": asset["deps"], "kind": asset["kind"]}
     return by_location
@@ -64,7 +65,11 @@ def assert_same_graph(project: Path) -> int:
         theirs = oracle(project, location["module"])
         assert theirs["error"] is None, theirs["error"]
         expected = {k: {"deps": v["deps"], "kind": v["kind"]} for k, v in theirs["assets"].items() if not v["auto_stub"]}
-        assert location["assets"] == expected, name
+        if location["complete"]:
+            assert location["assets"] == expected, name
+        else:  # some keys are unknown statically: what asset-lint does claim must still be right
+            for key, asset in location["assets"].items():
+                assert key in expected and set(asset["deps"]) <= set(expected[key]["deps"]), key
     return len(locations)
 
 

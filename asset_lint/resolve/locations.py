@@ -312,8 +312,9 @@ class _Collector:
         elif isinstance(value, Definition):
             if value.kind == "check":
                 self.location.checks.append(value)
-            elif id(value) not in self.seen_definitions:
-                self.seen_definitions.add(id(value))
+            elif (id(value), prefix, group) not in self.seen_definitions:
+                # one object counts once (R5.2), but a prefixing loader makes a new object of it (R5.5)
+                self.seen_definitions.add((id(value), prefix, group))
                 if not value.complete:
                     self.location.incomplete(f"{value.kind} {value.name} has keys asset-lint cannot resolve")
                 self.location.specs.extend(_transformed(value, prefix, group))
