@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--extend-select", help="codes to enable on top of the selection")
     check.add_argument("--ignore", help="codes to disable")
     check.add_argument("--no-cache", action="store_true", help="read every file afresh")
+    check.add_argument("-m", "--location", action="append", default=[], metavar="[NAME=]MODULE",
+                       help="a code location's module (repeatable); default: from pyproject.toml/workspace.yaml")
     check.add_argument("--statistics", action="store_true", help="print counts per code")
     check.add_argument("--verbose", action="store_true", help="print tracebacks of internal errors (DG999)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -36,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     graph = sub.add_parser("graph", help="print the asset graph asset-lint derived")
     graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     graph.add_argument("--format", choices=("json",), default="json")
+    graph.add_argument("-m", "--location", action="append", default=[], metavar="[NAME=]MODULE")
     rule = sub.add_parser("rule", help="print a rule's catalogue entry")
     rule.add_argument("code")
     sub.add_parser("rules", help="list every rule")
@@ -80,12 +83,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "graph":
             from asset_lint.graph import graph_payload
             from asset_lint.report.json import render_graph
-            analysis = analyse(args.paths, {"select": ()}, use_cache=False)
+            analysis = analyse(args.paths, {"select": ()}, use_cache=False, locations=args.location)
             sys.stdout.write(render_graph(graph_payload(analysis.project, analysis.graphs)))
             return 0
         overrides = {"select": _codes(args.select), "extend_select": _codes(args.extend_select),
                      "ignore": _codes(args.ignore)}
-        analysis = analyse(args.paths, overrides, use_cache=not args.no_cache)
+        analysis = analyse(args.paths, overrides, use_cache=not args.no_cache, locations=args.location)
     except ConfigError as exc:
         sys.stderr.write(f"asset-lint: error: {exc}\n")
         return 2

@@ -61,11 +61,14 @@ def _internal_finding(rel: str, pos, exc: Exception, rule: str = "") -> Finding:
 
 
 def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None,
-            sources: Optional[dict] = None, apply_noqa: bool = True, use_cache: bool = True) -> Analysis:
+            sources: Optional[dict] = None, apply_noqa: bool = True, use_cache: bool = True,
+            locations: Sequence[str] = ()) -> Analysis:
     """Lint the project that holds `paths`; findings are limited to those paths.
 
     `sources` maps a project-relative path to text that replaces the file on disk (an editor's
     unsaved buffer); `apply_noqa=False` leaves `# noqa` to the caller (flake8 applies its own).
+    `locations` ("NAME=MODULE" or "MODULE") name the code locations, as `dagster dev -m` does,
+    instead of the ones the project's config files declare.
     """
     from asset_lint.graph import build_graphs
     from asset_lint.resolve import build_project, dg_projects_of
@@ -79,6 +82,14 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
     settings = load_settings(root, rule_modules.KNOWN_CODES).with_overrides(**(overrides or {}))
     config_files = discover_config_files(root, settings.exclude)
     location_specs, extra_roots = read_location_specs(root, config_files)
+    if locations:
+        from asset_lint.resolve.locations import LocationSpec
+        dg_specs = [s for s in location_specs if s.kind == "dg_project"]
+        location_specs = [LocationSpec(*(item.split("=", 1) if "=" in item else (item, item)), "module", "command line")
+                          for item in locations]
+        dg_projects = dg_projects_of(dg_specs)
+    else:
+        dg_projects = dg_projects_of(location_specs)
     files = discover(root, settings.exclude, extra_roots)
     facts_by_rel: dict = {}
     findings: list = []
@@ -103,7 +114,7 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
         facts_by_rel[source.rel] = facts
         if facts.syntax_error:
             findings.append(_syntax_finding(facts))
-    project = build_project(root, facts_by_rel, location_specs, dg_projects_of(location_specs),
+    project = build_project(root, facts_by_rel, location_specs, dg_projects,
                             settings.extra_decorators())
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)

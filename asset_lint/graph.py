@@ -157,6 +157,14 @@ def describe(owner) -> str:
     return f"asset '{'/'.join(keys[0])}'" if len(keys) == 1 else f"{owner.kind} '{owner.name}'"
 
 
+def _definition_line(spec: SpecNode) -> int:
+    """Dagster's line for a definition: the decorated function's first line (its first decorator)."""
+    func = getattr(spec.definition, "func", None)
+    if func is not None and spec.site == spec.definition.site and func.facts.first_line:
+        return func.facts.first_line
+    return spec.site.line
+
+
 def graph_payload(project: Project, graphs: list) -> dict:
     """`asset-lint graph --format json`: assets (declared keys only), ops, jobs, code locations."""
     from asset_lint.resolve.values import AssetJob, JobDef
@@ -173,7 +181,7 @@ def graph_payload(project: Project, graphs: list) -> dict:
             assets.append({
                 "key": user_string(spec.key),
                 "deps": sorted(user_string(k) for k in deps_of.get(id(spec), ())),
-                "kind": spec.kind, "group": spec.group, "filename": spec.site.path, "line": spec.site.line,
+                "kind": spec.kind, "group": spec.group, "filename": spec.site.path, "line": _definition_line(spec),
                 "location": name,
             })
         for job in graph.location.jobs:

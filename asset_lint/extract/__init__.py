@@ -102,6 +102,7 @@ def _function(node, has_decorators: bool, light: bool) -> FunctionFacts:
         name=node.name, pos=head, decorators=tuple(to_ir(d) for d in node.decorator_list),
         params=_params(node.args), returns=returns, storage=storage, invocations=invocations,
         dynamic_body=dynamic, resource_attrs=resources, is_async=isinstance(node, ast.AsyncFunctionDef),
+        first_line=min([node.lineno, *(d.lineno for d in node.decorator_list)]),
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any, Optional, Tuple
 Pos = Tuple[int, int, int, int]
 Expr = Tuple[Any, ...]
 
-SCHEMA_VERSION = 1  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 2  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class FunctionFacts:
     dynamic_body: bool                 # loops or comprehensions in the composition: edges unknown
     resource_attrs: tuple[str, ...]    # context.resources.<name> used in the body
     is_async: bool = False
+    first_line: int = 0                # the first decorator's line: where Dagster says the definition is
 
 
 @dataclass(frozen=True)

@@ -100,16 +100,24 @@ class DagsterApi:
         if isinstance(func, Cls):
             return Opaque(f"instance of {func.facts.name}")
         if isinstance(func, External):
-            if func.qualname.split(".")[0].startswith("dagster"):
-                return Unknown(f"call of {func.qualname}")
-            if func.qualname in ("builtins.list", "builtins.tuple") and len(args) == 1 and isinstance(args[0], Seq):
-                return args[0]
-            if func.qualname in ("pathlib.Path", "os.path.join", "builtins.str"):
-                return Unknown("path")
-            return Opaque(func.qualname)
+            return self.call_external(func.qualname, args)
         if isinstance(func, (Definition, OpDef)):
             return Opaque("direct invocation")
         return func if isinstance(func, Unknown) else Unknown("call")
+
+    def call_external(self, qualname: str, args: tuple) -> Value:
+        """A call into another library: a definition only when it comes from a Dagster integration."""
+        last = qualname.rsplit(".", 1)[-1]
+        if qualname.split(".")[0].startswith("dagster"):
+            lowered = last.lower()
+            if "asset" in lowered or "spec" in lowered or "definitions" in lowered or lowered.startswith(("build_", "load_")):
+                return Unknown(f"call of {qualname}")  # an integration that makes assets (sling, dlt, ...)
+            return Opaque(qualname) if last[:1].isupper() else Unknown(f"call of {qualname}")
+        if qualname in ("builtins.list", "builtins.tuple") and len(args) == 1 and isinstance(args[0], Seq):
+            return args[0]
+        if qualname in ("os.path.join", "posixpath.join") and args and all(constant_str(a) is not None for a in args):
+            return Const("/".join(constant_str(a).rstrip("/") for a in args))
+        return Opaque(qualname)
 
     def call_user_function(self, ev: Evaluator, func: Func, force: bool = False) -> Value:
         facts = func.facts
