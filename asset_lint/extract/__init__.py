@@ -120,6 +120,8 @@ class _ModuleWalker:
         self.counts[name] = self.counts.get(name, 0) + 1
         if conditional and self.counts[name] > 1:
             binding = Binding("unknown", "bound in several branches", binding.pos)
+        elif name in self.bindings and binding.kind == "expr":
+            binding = Binding(binding.kind, binding.value, binding.pos, previous=self.bindings[name])
         self.bindings[name] = binding
 
     def statements(self, body: list, conditional: bool = False, in_loop: bool = False) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Optional, Tuple
 Pos = Tuple[int, int, int, int]
 Expr = Tuple[Any, ...]
 
-SCHEMA_VERSION = 2  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 3  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,7 @@ class Binding:
     kind: str
     value: Any
     pos: Pos
+    previous: Optional["Binding"] = None   # the binding this one replaces: `x = f(x)` reads it
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ _NON_ASSET_DAGSTER_DECORATORS = frozenset({"schedule", "sensor", "asset_sensor",
                                            "run_failure_sensor", "failure_hook", "success_hook", "config_mapping",
                                            "input_manager", "dagster_type_loader", "usable_as_dagster_type",
                                            "freshness_policy_sensor", "observable_source_asset_sensor"})
+# Functions that return the definitions they are given with other metadata or resources: same keys.
+PASS_THROUGH = frozenset({"with_source_code_references", "link_code_references_to_git_if_cloud",
+                          "link_code_references_to_git", "with_resources"})
 # Spec methods that keep the key (so the object still declares the same asset).
 _KEY_PRESERVING = frozenset({"with_io_manager_key", "merge_attributes", "with_resources", "with_hooks",
                              "with_attributes", "to_source_asset", "with_attributes_for_all"})
@@ -108,6 +111,8 @@ class DagsterApi:
     def call_external(self, qualname: str, args: tuple) -> Value:
         """A call into another library: a definition only when it comes from a Dagster integration."""
         last = qualname.rsplit(".", 1)[-1]
+        if last in PASS_THROUGH and args:
+            return args[0]
         if qualname.split(".")[0].startswith("dagster"):
             lowered = last.lower()
             if "asset" in lowered or "spec" in lowered or "definitions" in lowered or lowered.startswith(("build_", "load_")):
@@ -176,7 +181,10 @@ class DagsterApi:
             return AssetJob(job_name, site, call.arg(1, "selection"))
         if self.loaders is not None and self.loaders.handles(name):
             return self.loaders.call(ev, call)
-        if name in ("with_resources", "external_assets_from_specs", "AssetsDefinition.from_op",
+        if name in PASS_THROUGH:
+            given = call.arg(0, "assets_defs")
+            return given if given is not None else Unknown(name)
+        if name in ("external_assets_from_specs", "AssetsDefinition.from_op",
                     "AssetsDefinition.from_graph", "build_column_schema_change_checks"):
             return Unknown(name)
         return call

@@ -43,6 +43,7 @@ class Evaluator:
         self.packages = {m.rsplit(".", i)[0] for m in modules for i in range(1, m.count(".") + 1)}
         self._exprs: dict = {}
         self._active: set = set()
+        self._shadows: dict = {}
 
     # names ---------------------------------------------------------------------------------
     def module_value(self, name: str) -> Value:
@@ -55,6 +56,9 @@ class Evaluator:
 
     def lookup(self, module: str, name: str) -> Value:
         """The value a module-level name has in `module`."""
+        shadow = self._shadows.get((module, name))
+        if shadow is not None:  # inside `x = f(x)`: x is still the earlier binding
+            return self._shadowed(module, name, shadow)
         memo_key = (module, name)
         if memo_key in self._names:
             return self._names[memo_key]
@@ -94,12 +98,32 @@ class Evaluator:
                 return Unknown(f"star import from {star}")
         return Unknown(f"no name {name}")
 
+    def _shadowed(self, module: str, name: str, binding: Binding) -> Value:
+        memo_key = (module, name, id(binding))
+        if memo_key not in self._names:
+            del self._shadows[(module, name)]
+            try:
+                self._names[memo_key] = self.binding_value(module, name, binding)
+            finally:
+                self._shadows[(module, name)] = binding
+        return self._names[memo_key]
+
     def binding_value(self, module: str, name: str, binding: Binding) -> Value:
         kind = binding.kind
         facts = self.modules[module]
         site = Site(facts.rel, binding.pos)
         if kind == "expr":
-            return self.eval(module, binding.value)
+            if binding.previous is None:
+                return self.eval(module, binding.value)
+            outer = self._shadows.get((module, name))
+            self._shadows[(module, name)] = binding.previous
+            try:
+                return self._eval(module, binding.value)
+            finally:
+                if outer is None:
+                    del self._shadows[(module, name)]
+                else:
+                    self._shadows[(module, name)] = outer
         if kind == "import":
             return self.module_value(binding.value)
         if kind == "from":

@@ -31,8 +31,9 @@ class LocationSpec:
 
     name: str
     module: str               # entry module (for kind "defs_folder": the defs module)
-    kind: str                 # module | defs_folder | implicit
+    kind: str                 # module | dg_project | implicit
     declared_in: str          # the config file (or module file) that declares it
+    target: str = ""          # dg projects: code_location_target_module, when set
 
 
 @dataclass
@@ -96,8 +97,9 @@ def read_location_specs(root: Path, config_files: list) -> tuple:
                 root_module = project["root_module"]
                 defs_module = project.get("defs_module") or f"{root_module}.defs"
                 location_name = project.get("code_location_name") or _normalise(
-                    str(data.get("project", {}).get("name") or root_module))
-                specs.append(LocationSpec(location_name, defs_module, "dg_project", rel))
+                    folder.name if rel != name else root_module)
+                specs.append(LocationSpec(location_name, defs_module, "dg_project", rel,
+                                          project.get("code_location_target_module") or ""))
         elif name == "workspace.yaml":
             try:
                 document = load_yaml_subset(path.read_text(encoding="utf-8", errors="replace"))
@@ -238,17 +240,24 @@ class Loaders:
             defs_module = best[1] if best else None
         if defs_module is None:
             return Unknown("defs folder of an unknown project")
-        return load_defs_module(ev, self, defs_module, call.site)
+        return load_defs_module(ev, self, defs_module, call.site, legacy=call.name == "load_defs")
 
 
-def load_defs_module(ev: Evaluator, loaders: Loaders, defs_module: str, site: Site) -> Value:
-    """Walk a defs package like load_from_defs_folder: per file its Definitions, else all its objects."""
+def load_defs_module(ev: Evaluator, loaders: Loaders, defs_module: str, site: Site, legacy: bool = False) -> Value:
+    """Walk a defs package like load_from_defs_folder: per file its Definitions, else all its objects.
+
+    The deprecated `load_defs` (legacy) also stops at a folder holding definitions.py and loads only that file.
+    """
     modules = loaders.submodules(defs_module)
     if not modules:
         return Unknown(f"defs module {defs_module} not found")
     parts = []
+    owners = {m.rsplit(".", 1)[0] for m in modules if m.endswith(".definitions")} if legacy else set()
     for module in modules:
         rel = loaders.module_files[module]
+        package = module if loaders.module_files[module].endswith("__init__.py") else module.rsplit(".", 1)[0]
+        if any((package == o or package.startswith(o + ".")) and module != o + ".definitions" for o in owners):
+            continue
         folder = (loaders.root / rel).parent
         if any((folder / n).exists() for n in ("defs.yaml", "defs.yml", "component.yaml")):
             parts.append(Unknown(f"YAML component in {Path(rel).parent.as_posix()}"))
@@ -379,7 +388,7 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             locations.append(location)
             continue
         elif spec.kind == "dg_project":
-            definitions_module = module.rsplit(".", 1)[0] + ".definitions"
+            definitions_module = spec.target or module.rsplit(".", 1)[0] + ".definitions"
             if definitions_module in module_files:
                 location.module = definitions_module
                 value = _entry_definitions(ev, loaders, definitions_module, site)
