@@ -90,6 +90,9 @@ class DagsterApi:
 
     # calls ---------------------------------------------------------------------------------
     def call(self, ev: Evaluator, module: str, func: Value, args: tuple, kwargs: dict, site: Site, expr) -> Value:
+        extra = self._extra(func)
+        if extra and not (args and isinstance(args[0], Func)):
+            return Call(extra, args, kwargs, site, module, expr)  # @company_asset(...): a configured wrapper
         if isinstance(func, Dagster):
             return self.call_dagster(ev, module, func.name, args, kwargs, site, expr)
         if isinstance(func, Call):
