@@ -14,6 +14,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -90,7 +91,10 @@ class FactsCache:
             signature = None
         entry = self._load(path)
         identity = (source.rel, source.module, source.is_package)
-        if entry and entry.get("identity") == identity and signature and entry.get("stat") == signature:
+        # git's "racy clean" rule: a file modified within 2 s of the entry's write may have changed
+        # without changing size or mtime, so only older files take the stat fast path
+        if entry and entry.get("identity") == identity and signature and entry.get("stat") == signature \
+                and signature[0] < entry.get("written", 0) - 2_000_000_000:
             self.hits += 1
             return entry["facts"], None
         data, error = read()
@@ -103,8 +107,10 @@ class FactsCache:
         else:
             self.misses += 1
             facts = extract_source(data, source.rel, source.module, source.is_package)
-        self._store(path, {"version": __version__, "identity": identity, "stat": signature, "sha256": digest,
-                           "facts": facts})
+        if not (entry and entry.get("sha256") == digest and entry.get("stat") == signature
+                and signature and signature[0] < entry.get("written", 0) - 2_000_000_000):
+            self._store(path, {"version": __version__, "identity": identity, "stat": signature, "sha256": digest,
+                               "facts": facts, "written": time.time_ns()})
         return facts, None
 
 
