@@ -1,11 +1,13 @@
-"""Graph: each code location's specs and dependencies -> the asset graph Dagster would build (R3)."""
+"""Graph: each code location's specs and dependencies -> the asset graph Dagster would build (R3).
+
+Edges live in plain dicts; networkx (~80 ms to import) is loaded only when a graph has a cycle or
+a rule asks for the DiGraph.
+"""
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
 from typing import Iterator, Optional
-
-import networkx as nx
 
 from asset_lint.resolve import CodeLocation, Project
 from asset_lint.resolve.keys import user_string
@@ -28,13 +30,14 @@ class AssetGraph:
 
     def __init__(self, location: CodeLocation) -> None:
         self.location = location
-        self.graph = nx.DiGraph()
+        self.children: dict = {}     # upstream key -> set of downstream keys
+        self.stubs: set = set()
         self.producers: dict = {}
         self.deps: list = []
         for spec in location.specs:
             if spec.key is not None:
                 self.producers.setdefault(spec.key, []).append(spec)
-                self.graph.add_node(spec.key, stub=False)
+                self.children.setdefault(spec.key, set())
         self._unknown_groups = {s.key[-1] for s in location.specs if s.key and s.group is None}
         for spec in location.specs:
             if spec.key is None:
@@ -43,9 +46,50 @@ class AssetGraph:
                 resolved = self._resolve(dep, spec)
                 self.deps.append(resolved)
                 if resolved.key is not None:
-                    if resolved.key not in self.graph:
-                        self.graph.add_node(resolved.key, stub=True)
-                    self.graph.add_edge(resolved.key, spec.key)
+                    if resolved.key not in self.children:
+                        self.children[resolved.key] = set()
+                        self.stubs.add(resolved.key)
+                    self.children[resolved.key].add(spec.key)
+        self._nx = None
+
+    @property
+    def graph(self):
+        """The location's graph as a networkx DiGraph (upstream -> downstream), built on first use."""
+        if self._nx is None:
+            import networkx as nx
+            self._nx = nx.DiGraph()
+            self._nx.add_nodes_from((k, {"stub": k in self.stubs}) for k in self.children)
+            self._nx.add_edges_from((u, v) for u, vs in self.children.items() for v in vs)
+        return self._nx
+
+    def has_cycle(self) -> bool:
+        """Kahn's algorithm: whatever cannot be peeled off in topological order sits on or behind a cycle."""
+        indegree = {k: 0 for k in self.children}
+        for targets in self.children.values():
+            for v in targets:
+                indegree[v] += 1
+        ready = [k for k, d in indegree.items() if d == 0]
+        seen = 0
+        while ready:
+            key = ready.pop()
+            seen += 1
+            for v in self.children[key]:
+                indegree[v] -= 1
+                if indegree[v] == 0:
+                    ready.append(v)
+        return seen != len(indegree)
+
+    def has_path(self, source: tuple, target: tuple) -> bool:
+        """Whether target depends, directly or not, on source."""
+        stack, seen = [source], {source}
+        while stack:
+            for nxt in self.children.get(stack.pop(), ()):
+                if nxt == target:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return False
 
     def _resolve(self, dep: Dep, spec: SpecNode) -> ResolvedDep:
         key = dep.key
@@ -67,10 +111,7 @@ class AssetGraph:
         return key in self.producers
 
     def is_stub(self, key: tuple) -> bool:
-        return bool(self.graph.nodes[key].get("stub")) if key in self.graph else False
-
-    def parents(self, key: tuple) -> list:
-        return sorted(self.graph.predecessors(key)) if key in self.graph else []
+        return key in self.stubs
 
     def closest_keys(self, key: tuple, limit: int = 10) -> list:
         """Dagster's own "did you mean" candidates (semantics Appendix A), via indexes, not a full scan."""
@@ -97,6 +138,9 @@ class AssetGraph:
 
     def cycles(self) -> Iterator[list]:
         """For each key on a cycle, the shortest cycle through it (as a key list, first == last)."""
+        if not self.has_cycle():
+            return
+        import networkx as nx
         for component in sorted(nx.strongly_connected_components(self.graph), key=lambda c: sorted(c)):
             members = sorted(component)
             if len(members) == 1 and not self.graph.has_edge(members[0], members[0]):

@@ -57,7 +57,9 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
         if not facts.module or not facts.mentions_dagster or facts.syntax_error:
             continue
         for name, binding in facts.bindings.items():
-            if binding.kind not in ("func", "expr"):
+            # only decorated functions and calls (or lists of them) can be definitions
+            if not ((binding.kind == "func" and binding.value.decorators)
+                    or (binding.kind == "expr" and binding.value[0] in ("call", "list", "tuple", "add"))):
                 continue
             try:
                 value = evaluator.lookup(facts.module, name)

@@ -110,8 +110,6 @@ class Evaluator:
 
     def binding_value(self, module: str, name: str, binding: Binding) -> Value:
         kind = binding.kind
-        facts = self.modules[module]
-        site = Site(facts.rel, binding.pos)
         if kind == "expr":
             if binding.previous is None:
                 return self.eval(module, binding.value)
@@ -135,7 +133,10 @@ class Evaluator:
                 return self.lookup(source, attr)
             return self.external(f"{source}.{attr}")
         if kind == "func":
-            return self.interpret_call.apply_decorators(self, module, Func(module, binding.value, facts.rel), site)
+            rel = self.modules[module].rel
+            if not binding.value.decorators:
+                return Func(module, binding.value, rel)
+            return self.interpret_call.apply_decorators(self, module, Func(module, binding.value, rel), Site(rel, binding.pos))
         if kind == "class":
             return Cls(module, binding.value)
         if kind == "unpack":

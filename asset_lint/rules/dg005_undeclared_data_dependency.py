@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from asset_lint.findings import Finding, Related
 from asset_lint.graph import describe, job_ops, storage_owners
 from asset_lint.resolve.values import Definition, JobDef, OpDef
@@ -15,7 +13,7 @@ CODE = "DG005"
 def _assets_ordered(graph, writer: Definition, reader: Definition) -> bool:
     for w in writer.specs:
         for r in reader.specs:
-            if w.key in graph.graph and r.key in graph.graph and nx.has_path(graph.graph, w.key, r.key):
+            if w.key is not None and r.key is not None and graph.has_path(w.key, r.key):
                 return True
     return False
 
@@ -30,6 +28,7 @@ def _ops_ordered(graph, writer: OpDef, reader: OpDef) -> bool:
             continue
         if any(isinstance(t, JobDef) for _, t in job.nodes):
             continue  # nested graphs: edges cross graph boundaries asset-lint does not follow
+        import networkx as nx  # only for jobs that both read and write one object
         edges = nx.DiGraph(job.edges)
         edges.add_nodes_from(n for n, _ in job.nodes)
         writer_nodes = [n for n, t in job.nodes if t is writer]
