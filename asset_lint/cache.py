@@ -78,6 +78,22 @@ class FactsCache:
             except (OSError, UnboundLocalError):
                 pass
 
+    def fresh(self, source):
+        """The cached facts when the stat fast path vouches for them, else None (nothing is read)."""
+        if not self.enabled:
+            return None
+        try:
+            stat = os.stat(source.path)
+        except OSError:
+            return None
+        entry = self._load(self._entry_path(source.rel))
+        if entry and entry.get("identity") == (source.rel, source.module, source.is_package) \
+                and entry.get("stat") == (stat.st_mtime_ns, stat.st_size) \
+                and stat.st_mtime_ns < entry.get("written", 0) - 2_000_000_000:
+            self.hits += 1
+            return entry["facts"]
+        return None
+
     def facts(self, source, read) -> tuple:
         """(FileFacts, read error or None) for one SourceFile; `read()` returns (bytes, error)."""
         if not self.enabled:
@@ -112,6 +128,19 @@ class FactsCache:
             self._store(path, {"version": __version__, "identity": identity, "stat": signature, "sha256": digest,
                                "facts": facts, "written": time.time_ns()})
         return facts, None
+
+
+def _read(path: Path) -> tuple:
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return b"", exc.strerror or type(exc).__name__
+
+
+def extract_chunk(root: Path, enabled: bool, sources: list) -> list:
+    """Worker of the cold-run process pool: (facts, error) per source, through the cache."""
+    cache = FactsCache(root, enabled)
+    return [cache.facts(source, lambda path=source.path: _read(path)) for source in sources]
 
 
 def clean(root: Path) -> bool:

@@ -61,6 +61,42 @@ def _internal_finding(rel: str, pos, exc: Exception, rule: str = "") -> Finding:
                    detail="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
 
+PARALLEL_THRESHOLD = 400  # files to extract before a process pool pays for its start-up
+
+
+def _extract_serial(root: Path, use_cache: bool, pending: list, internal: list) -> dict:
+    cache = FactsCache(root, enabled=use_cache)
+    results = {}
+    for source in pending:
+        try:
+            results[source.rel] = cache.facts(source, lambda path=source.path: _read(path))
+        except Exception as exc:  # asset-lint's own bug on this file: report it, analyse the rest
+            internal.append(_internal_finding(source.rel, (1, 0, 1, 0), exc))
+            results[source.rel] = (FileFacts(source.rel, source.module, source.is_package,
+                                             syntax_error=SyntaxProblem("internal error", 1, 0)), None)
+    return results
+
+
+def _extract_pending(root: Path, use_cache: bool, pending: list, internal: list) -> dict:
+    """Extract what the cache could not vouch for: serially, or on a pool sized to the cores (same output)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(pending) < PARALLEL_THRESHOLD or workers < 2:
+        return _extract_serial(root, use_cache, pending, internal)
+    from concurrent.futures import ProcessPoolExecutor
+    from asset_lint.cache import extract_chunk
+    size = max(50, len(pending) // (workers * 4))
+    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    results = {}
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk, outcome in zip(chunks, pool.map(extract_chunk, [root] * len(chunks),
+                                                       [use_cache] * len(chunks), chunks)):
+                results.update({s.rel: r for s, r in zip(chunk, outcome)})
+    except Exception:  # a worker died (or pools are unavailable here): do it serially, with DG999s
+        return _extract_serial(root, use_cache, pending, internal)
+    return results
+
+
 def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None,
             sources: Optional[dict] = None, apply_noqa: bool = True, use_cache: bool = True,
             locations: Sequence[str] = ()) -> Analysis:
@@ -104,28 +140,31 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     else:
         dg_projects = dg_projects_of(location_specs)
     files = discover(root, settings.exclude, extra_roots)
-    facts_by_rel: dict = {}
-    findings: list = []
     sources = dict(sources or {})
     internal: list = []
     cache = FactsCache(root, enabled=use_cache)
+    results: dict = {}
+    pending = []
     for source in files:
-        try:
-            if source.rel in sources:
-                facts, error = extract_source(sources.pop(source.rel), source.rel, source.module, source.is_package), None
-            else:
-                facts, error = cache.facts(source, lambda path=source.path: _read(path))
-        except Exception as exc:  # asset-lint's own bug on this file: report it, analyse the rest
-            internal.append(_internal_finding(source.rel, (1, 0, 1, 0), exc))
-            facts, error = FileFacts(source.rel, source.module, source.is_package,
-                                     syntax_error=SyntaxProblem("internal error", 1, 0)), None
-            facts_by_rel[source.rel] = facts
+        if source.rel in sources:
+            results[source.rel] = (extract_source(sources.pop(source.rel), source.rel, source.module,
+                                                  source.is_package), None)
             continue
+        facts = cache.fresh(source)
+        if facts is not None:
+            results[source.rel] = (facts, None)
+        else:
+            pending.append(source)
+    results.update(_extract_pending(root, use_cache, pending, internal))
+    facts_by_rel: dict = {}
+    findings: list = []
+    for source in files:
+        facts, error = results[source.rel]
         if error:
             facts = FileFacts(source.rel, source.module, source.is_package,
                               syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
         facts_by_rel[source.rel] = facts
-        if facts.syntax_error:
+        if facts.syntax_error and facts.syntax_error.message != "internal error":
             findings.append(_syntax_finding(facts))
     project = build_project(root, facts_by_rel, location_specs, dg_projects,
                             settings.extra_decorators())
