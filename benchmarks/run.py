@@ -1,0 +1,115 @@
+"""Benchmark asset-lint on a generated monorepo and print ratios (never a timed assertion).
+
+    python benchmarks/run.py [--modules 2000] [--repeat 3] [--dest DIR] [--skip-dagster]
+
+In one run on one tree it prints: cold check / parse floor, warm check / floor, check after one
+file changed / floor, flake8 on one file with the plugin / without it, and
+`dagster definitions validate` / cold check; plus peak memory. The parse floor is a bare Python
+process that reads and ast.parses every file. Each figure is the median of --repeat runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+FLOOR = "import ast, pathlib, sys\nfor p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')): ast.parse(p.read_bytes())\n"
+
+
+def timed(command: list, cwd=None, env=None) -> tuple:
+    """(seconds, peak RSS in MB of this child) for one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    return elapsed, max(peak, before) / 1024
+
+
+def median(command: list, repeat: int, before=None, **kwargs) -> float:
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        runs.append(timed(command, **kwargs)[0])
+    return statistics.median(runs)
+
+
+def age_files(tree: Path) -> None:
+    """Make every file older than the cache's 2-second racy window, as on a real checkout."""
+    past = time.time() - 120
+    for path in tree.rglob("*.py"):
+        os.utime(path, (past, past))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modules", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dest", type=Path)
+    parser.add_argument("--skip-dagster", action="store_true")
+    parser.add_argument("--cold-only", action="store_true", help="just one cold check (for very large trees)")
+    args = parser.parse_args()
+    tree = args.dest or Path(tempfile.mkdtemp(prefix="asset-lint-bench-"))
+    if tree.exists():
+        shutil.rmtree(tree)
+    generate(tree, args.modules)
+    age_files(tree)
+    py = sys.executable
+    lint = [py, "-m", "asset_lint", "check", str(tree)]
+    clean = lambda: shutil.rmtree(tree / ".asset_lint_cache", ignore_errors=True)  # noqa: E731
+    files = sum(1 for _ in tree.rglob("*.py"))
+    print(f"tree: {tree} ({files} files), python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    if args.cold_only:
+        clean()
+        seconds, peak = timed(lint)
+        print(f"cold check: {seconds:.2f} s, peak memory {peak:.0f} MB")
+        return
+    floor = median([py, "-c", FLOOR, str(tree)], args.repeat)
+    cold = median(lint, args.repeat, before=clean)
+    _, peak = timed(lint)
+    warm = median(lint, args.repeat)
+    changed_file = next(p for p in sorted(tree.rglob("assets_*.py")))
+    counter = [0]
+
+    def touch_one() -> None:
+        counter[0] += 1
+        changed_file.write_text(changed_file.read_text() + f"\n# edit {counter[0]}\n")
+
+    one_changed = median(lint, args.repeat, before=touch_one)
+    flake8_with = median([py, "-m", "flake8", "--select", "E,F,W,DG", str(changed_file)], args.repeat)
+    flake8_without = median([py, "-m", "flake8", "--select", "E,F,W", str(changed_file)], args.repeat,
+                            env={**os.environ, "ASSET_LINT_DISABLE_FLAKE8": "1"})
+    print(f"parse floor (bare python + ast.parse of every file): {floor:.3f} s")
+    print(f"cold check            {cold:7.3f} s  = {cold / floor:5.2f}x floor   (goal <= 3x)")
+    print(f"warm check            {warm:7.3f} s  = {warm / floor:5.2f}x floor   (goal <= 1x)")
+    print(f"one file changed      {one_changed:7.3f} s  = {one_changed / floor:5.2f}x floor   (goal <= 1.2x)")
+    print(f"flake8 one file       {flake8_with:7.3f} s with the plugin / {flake8_without:.3f} s without "
+          f"= {flake8_with / flake8_without:5.2f}x   (goal <= 2x)")
+    print(f"peak memory of a cold check: {peak:.0f} MB")
+    if not args.skip_dagster:
+        try:
+            import dagster  # noqa: F401
+        except ImportError:
+            print("dagster is not installed here: skipping `dagster definitions validate`")
+            return
+        dagster_cli = [py, "-m", "dagster", "definitions", "validate", "-m", "mono.definitions"]
+        validate = median(dagster_cli, 1, cwd=tree, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        print(f"dagster definitions validate {validate:.2f} s = {validate / cold:5.1f}x a cold check   (goal >= 15x)")
+
+
+if __name__ == "__main__":
+    main()
