@@ -93,6 +93,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stderr.write(f"asset-lint: error: {exc}\n")
         return 2
     findings = analysis.findings
+    for notice in analysis.notices:
+        sys.stderr.write(f"asset-lint: {notice}\n")
     if analysis.files == 0:
         sys.stderr.write(f"asset-lint: no Python files found under {', '.join(args.paths)}\n")
     if args.verbose:

@@ -75,7 +75,16 @@ def load_settings(root: Path, known_codes: frozenset) -> Settings:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+        import re
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if where:
+            location = f"{source}:{where.group(1)}:{where.group(2)}"
+        else:  # "at end of document": the line after the last one
+            text = path.read_text(encoding="utf-8", errors="replace")
+            location = f"{source}:{text.count(chr(10)) + 1}:{len(text.rsplit(chr(10), 1)[-1]) + 1}"
+        reason = reason.replace(" (at end of document)", "")
+        raise ConfigError(f"{location}: invalid TOML: {reason}") from None
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read: {exc.strerror}") from None
     table = data.get("tool", {}).get("asset-lint")

@@ -27,6 +27,7 @@ class Analysis:
     project: object = None
     graphs: list = field(default_factory=list)
     files: int = 0
+    notices: list = field(default_factory=list)   # things skipped on purpose, printed to stderr
 
 
 def rule_defaults() -> dict:
@@ -62,6 +63,7 @@ def _internal_finding(rel: str, pos, exc: Exception, rule: str = "") -> Finding:
 
 
 PARALLEL_THRESHOLD = 400  # files to extract before a process pool pays for its start-up
+MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are generated data, not Dagster code: skipped with a notice
 
 
 def _extract_serial(root: Path, use_cache: bool, pending: list, internal: list) -> dict:
@@ -79,7 +81,7 @@ def _extract_serial(root: Path, use_cache: bool, pending: list, internal: list) 
 
 def _extract_pending(root: Path, use_cache: bool, pending: list, internal: list) -> dict:
     """Extract what the cache could not vouch for: serially, or on a pool sized to the cores (same output)."""
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(int(os.environ.get("ASSET_LINT_JOBS", 0)) or os.cpu_count() or 1, 8)
     if len(pending) < PARALLEL_THRESHOLD or workers < 2:
         return _extract_serial(root, use_cache, pending, internal)
     from concurrent.futures import ProcessPoolExecutor
@@ -139,7 +141,18 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         dg_projects = dg_projects_of(dg_specs)
     else:
         dg_projects = dg_projects_of(location_specs)
-    files = discover(root, settings.exclude, extra_roots)
+    files, notices = [], []
+    for source in discover(root, settings.exclude, extra_roots):
+        try:
+            size = source.path.stat().st_size
+        except OSError:
+            notices.append(f"{source.rel}: skipped, cannot be read (a broken symlink?)")
+            continue
+        if size > MAX_FILE_BYTES and source.rel not in (sources or {}):
+            notices.append(f"{source.rel}: skipped, {size / 1048576:.1f} MB is more than asset-lint reads "
+                           f"({MAX_FILE_BYTES // 1048576} MB); what it defines is unknown")
+            continue
+        files.append(source)
     sources = dict(sources or {})
     internal: list = []
     cache = FactsCache(root, enabled=use_cache)
@@ -182,4 +195,5 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     if not all(t.resolve() == root for t in targets):
         wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]
     noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
-    return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files))
+    return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files),
+                    notices)

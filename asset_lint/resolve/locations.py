@@ -160,6 +160,8 @@ class Loaders:
         values, seen = [], set()
         for name in sorted(facts.bindings):
             value = ev.lookup(module, name)
+            if isinstance(value, Unknown) and value.reason == "circular definition":
+                continue  # being defined right now: at this point of Python's import it does not exist yet
             if id(value) not in seen:
                 seen.add(id(value))
                 values.append(value)
