@@ -29,3 +29,16 @@ def test_stdlib_has_no_finding_but_invalid_syntax() -> None:
     rejected = {p.relative_to(root).as_posix() for p in root.rglob("*.py")
                 if "site-packages" not in p.parts and "__pycache__" not in p.parts and _python_rejects(p)}
     assert reported == rejected
+
+
+def test_dagsters_own_source_tree_lints_without_crashing() -> None:
+    import importlib.util
+
+    import pytest
+    spec = importlib.util.find_spec("dagster")  # finds the folder without importing dagster
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("dagster is not installed")
+    root = Path(list(spec.submodule_search_locations)[0]).resolve()
+    analysis = analyse([str(root)], {"select": ("DG",)}, root=root, use_cache=False)
+    assert analysis.files > 500
+    assert not [f for f in analysis.findings if f.code in ("DG000", "DG999")]
