@@ -85,6 +85,24 @@ def _builds_definitions(body: list) -> bool:
     return False
 
 
+# Decorators whose function body is never an op composition; anything else (@job, @graph,
+# @graph_asset, an alias or a wrapper) gets its body read as one.
+_NOT_COMPOSITIONS = frozenset({"asset", "multi_asset", "op", "asset_check", "observable_source_asset", "schedule",
+                               "sensor", "asset_sensor", "definitions", "io_manager", "resource", "dbt_assets",
+                               "multi_asset_check", "repository", "contextmanager", "property", "staticmethod",
+                               "classmethod", "cache", "lru_cache", "wraps"})
+
+
+def _decorator_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _may_compose(node) -> bool:
+    return any(_decorator_name(d) not in _NOT_COMPOSITIONS for d in node.decorator_list)
+
+
 def _function(node, has_decorators: bool, light: bool) -> FunctionFacts:
     body = _body_without_docstring(node.body)
     returns = None
@@ -94,7 +112,7 @@ def _function(node, has_decorators: bool, light: bool) -> FunctionFacts:
         returns = ("unknown", pos_of(node), "factory")
     # a module that cannot mention Dagster has no op or asset bodies worth scanning
     storage, resources = scan_storage_and_resources(node.body) if not light else ((), ())
-    invocations, dynamic = scan_composition(node.body) if has_decorators and not light else ((), False)
+    invocations, dynamic = scan_composition(node.body) if _may_compose(node) and not light else ((), False)
     keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
     # the `def name` head, not the whole body: that is where editors and code scanning point
     head = (node.lineno, node.col_offset, node.lineno, node.col_offset + len(keyword) + len(node.name))
