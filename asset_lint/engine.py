@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from asset_lint import rules as rule_modules
-from asset_lint.cache import FactsCache
+from asset_lint.cache import FactsCache, signature_of
 from asset_lint.config import ConfigError, Settings, load_settings
 from asset_lint.discover import discover, discover_config_files, find_project_root
 from asset_lint.extract import extract_source
@@ -39,13 +39,6 @@ def rule_defaults() -> dict:
         return {}
 
 
-def _read(path: Path) -> tuple:
-    try:
-        return path.read_bytes(), None
-    except OSError as exc:
-        return b"", exc.strerror or type(exc).__name__
-
-
 def _syntax_finding(facts: FileFacts) -> Finding:
     problem: SyntaxProblem = facts.syntax_error
     return Finding.at(Site(facts.rel, (problem.line, problem.col, problem.line, problem.col)),
@@ -66,37 +59,80 @@ PARALLEL_THRESHOLD = 400  # files to extract before a process pool pays for its 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are generated data, not Dagster code: skipped with a notice
 
 
-def _extract_serial(root: Path, use_cache: bool, pending: list, internal: list) -> dict:
-    cache = FactsCache(root, enabled=use_cache)
-    results = {}
-    for source in pending:
+def _outcomes(pending: list, internal: list) -> list:
+    """read_and_extract for each (source, known digest): serially, or on a pool sized to the cores."""
+    from asset_lint.cache import extract_chunk, read_and_extract
+    workers = min(int(os.environ.get("ASSET_LINT_JOBS", 0)) or os.cpu_count() or 1, 8)
+    if len(pending) >= PARALLEL_THRESHOLD and workers >= 2:
+        from concurrent.futures import ProcessPoolExecutor
+        size = max(50, len(pending) // (workers * 4))
+        chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
         try:
-            results[source.rel] = cache.facts(source, lambda path=source.path: _read(path))
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                return [outcome for chunk in pool.map(extract_chunk, chunks) for outcome in chunk]
+        except Exception:  # a worker died (or no pool here): do it serially, reporting the culprit
+            pass
+    outcomes = []
+    for source, digest in pending:
+        try:
+            outcomes.append(read_and_extract(source, digest))
         except Exception as exc:  # asset-lint's own bug on this file: report it, analyse the rest
             internal.append(_internal_finding(source.rel, (1, 0, 1, 0), exc))
-            results[source.rel] = (FileFacts(source.rel, source.module, source.is_package,
-                                             syntax_error=SyntaxProblem("internal error", 1, 0)), None)
-    return results
+            outcomes.append((FileFacts(source.rel, source.module, source.is_package,
+                                       syntax_error=SyntaxProblem("internal error", 1, 0)), None, "", None))
+    return outcomes
 
 
-def _extract_pending(root: Path, use_cache: bool, pending: list, internal: list) -> dict:
-    """Extract what the cache could not vouch for: serially, or on a pool sized to the cores (same output)."""
-    workers = min(int(os.environ.get("ASSET_LINT_JOBS", 0)) or os.cpu_count() or 1, 8)
-    if len(pending) < PARALLEL_THRESHOLD or workers < 2:
-        return _extract_serial(root, use_cache, pending, internal)
-    from concurrent.futures import ProcessPoolExecutor
-    from asset_lint.cache import extract_chunk
-    size = max(50, len(pending) // (workers * 4))
-    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
-    results = {}
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for chunk, outcome in zip(chunks, pool.map(extract_chunk, [root] * len(chunks),
-                                                       [use_cache] * len(chunks), chunks)):
-                results.update({s.rel: r for s, r in zip(chunk, outcome)})
-    except Exception:  # a worker died (or pools are unavailable here): do it serially, with DG999s
-        return _extract_serial(root, use_cache, pending, internal)
-    return results
+def _extract_all(files: list, sources: dict, cache: FactsCache, internal: list) -> tuple:
+    """(facts by path, sha256 by path): the cache where it vouches, extraction (maybe parallel) elsewhere."""
+    import hashlib
+    facts_by_rel, digests, pending = {}, {}, []
+    for source in files:
+        if source.rel in sources:
+            data = sources[source.rel]
+            facts_by_rel[source.rel] = extract_source(data, source.rel, source.module, source.is_package)
+            digests[source.rel] = hashlib.sha256(data).hexdigest()
+            continue
+        cached = cache.fresh(source)
+        if cached is not None:
+            facts_by_rel[source.rel], digests[source.rel] = cached
+        else:
+            pending.append((source, cache.known_digest(source)))
+    for (source, _), (facts, error, digest, signature) in zip(pending, _outcomes(pending, internal)):
+        if error:
+            facts = FileFacts(source.rel, source.module, source.is_package,
+                              syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
+        elif facts is None:  # same bytes as the cached entry: only its stat changed
+            facts = cache.facts_for(source)
+            cache.record(source, facts, digest, signature)
+        elif digest:
+            cache.record(source, facts, digest, signature)
+        facts_by_rel[source.rel], digests[source.rel] = facts, digest or ""
+    return facts_by_rel, digests
+
+
+def _data_files_unchanged(reused: tuple) -> bool:
+    """The data files the last run read (dbt manifests) are as they were."""
+    return all(signature_of(Path(path)) == signature for path, signature in reused[0])
+
+
+def _fingerprint(root: Path, settings: Settings, files: list, digests: dict, config_files: list,
+                 locations: Sequence[str], sources: dict) -> Optional[str]:
+    """Everything a run's findings depend on; None when something (an editor buffer) must not be reused."""
+    import hashlib
+    if sources:
+        return None
+    from asset_lint import __version__
+    from asset_lint.extract.facts import SCHEMA_VERSION
+    h = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{settings!r}|{sorted(locations)!r}".encode())
+    for source in files:
+        h.update(f"{source.rel}|{source.module}|{source.is_package}|{digests.get(source.rel)}\n".encode())
+    for rel in config_files:
+        try:
+            h.update(rel.encode() + b"|" + (root / rel).read_bytes())
+        except OSError:
+            h.update(rel.encode() + b"|unreadable")
+    return h.hexdigest()
 
 
 def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None,
@@ -156,29 +192,19 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     sources = dict(sources or {})
     internal: list = []
     cache = FactsCache(root, enabled=use_cache)
-    results: dict = {}
-    pending = []
-    for source in files:
-        if source.rel in sources:
-            results[source.rel] = (extract_source(sources.pop(source.rel), source.rel, source.module,
-                                                  source.is_package), None)
-            continue
-        facts = cache.fresh(source)
-        if facts is not None:
-            results[source.rel] = (facts, None)
-        else:
-            pending.append(source)
-    results.update(_extract_pending(root, use_cache, pending, internal))
-    facts_by_rel: dict = {}
-    findings: list = []
-    for source in files:
-        facts, error = results[source.rel]
-        if error:
-            facts = FileFacts(source.rel, source.module, source.is_package,
-                              syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
-        facts_by_rel[source.rel] = facts
-        if facts.syntax_error and facts.syntax_error.message != "internal error":
-            findings.append(_syntax_finding(facts))
+    facts_by_rel, digests = _extract_all(files, sources, cache, internal)
+    fingerprint = _fingerprint(root, settings, files, digests, config_files, locations, sources) if use_cache else None
+    wanted = None
+    if not all(t.resolve() == root for t in targets):
+        wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]
+    enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, rule_defaults()) | {rule_modules.INTERNAL_ERROR}
+    noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
+    reused = cache.reusable_run(fingerprint) if fingerprint and not internal else None
+    if reused is not None and _data_files_unchanged(reused):
+        cache.save(set(facts_by_rel))
+        return Analysis(root, settings, keep(reused[1], settings, enabled, noqa, wanted), None, [], len(files), notices)
+    findings = [_syntax_finding(f) for f in facts_by_rel.values()
+                if f.syntax_error and f.syntax_error.message != "internal error"]
     project = build_project(root, facts_by_rel, location_specs, dg_projects,
                             settings.extra_decorators())
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
@@ -191,9 +217,10 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
             except Exception as exc:  # one rule's bug must not hide the other rules' findings
                 internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
     findings.extend(internal)
-    wanted = None
-    if not all(t.resolve() == root for t in targets):
-        wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]
-    noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
+    if fingerprint and not internal:
+        data_files = [(str(p), signature_of(p)) for p in project.data_files]
+        cache.save(set(facts_by_rel), fingerprint, (data_files, findings))
+    else:
+        cache.save(set(facts_by_rel))
     return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files),
                     notices)

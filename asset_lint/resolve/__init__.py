@@ -30,6 +30,7 @@ class Project:
     jobs: list = field(default_factory=list)
     _storage: dict = field(default_factory=dict)
     internal_errors: list = field(default_factory=list)   # (rel, pos, exception): reported as DG999
+    data_files: list = field(default_factory=list)        # non-Python files read (dbt manifests)
 
     def storage(self, owner) -> list:
         """Evaluated storage reads/writes of an op's or asset's body."""
@@ -51,6 +52,7 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
     loaders = Loaders(root, module_files, dg_projects)
     api.loaders = loaders
     project = Project(root, facts_by_rel, evaluator, [])
+    api.data_files = project.data_files
     seen = set()
     for rel in sorted(facts_by_rel):
         facts = facts_by_rel[rel]

@@ -45,6 +45,7 @@ class DagsterApi:
     def __init__(self, extra_decorators: Optional[dict] = None) -> None:
         self.extra_decorators = dict(extra_decorators or {})   # dotted user name -> Dagster decorator name
         self.loaders = None   # set by locations.py: expands module loaders
+        self.data_files: list = []  # non-Python files read (dbt manifests): they key the run cache too
 
     # decorators ----------------------------------------------------------------------------
     def apply_decorators(self, ev: Evaluator, module: str, func: Func, site: Site) -> Value:

@@ -62,6 +62,7 @@ def build_dbt_assets(ev: Evaluator, api, decorator: Call, func: Func, definition
     if path is None:
         definition.complete = False
         return definition
+    api.data_files.append(path)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         nodes = {**manifest.get("nodes", {}), **manifest.get("sources", {})}

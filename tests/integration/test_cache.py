@@ -42,7 +42,7 @@ def test_cache_is_created_with_its_own_gitignore(tmp_path):
     make_project(tmp_path, PROJECT)
     assert same_as_uncached(tmp_path).startswith("All checks passed")
     assert (tmp_path / ".asset_lint_cache" / ".gitignore").read_text() == "*\n"
-    assert list((tmp_path / ".asset_lint_cache").rglob("*.facts"))
+    assert list((tmp_path / ".asset_lint_cache").rglob("facts.pickle"))
 
 
 def test_edit_in_a_constants_module_is_seen(tmp_path):
@@ -72,16 +72,17 @@ def test_config_change_is_seen(tmp_path):
     assert same_as_uncached(tmp_path).startswith("All checks passed")
 
 
-def test_corrupt_truncated_and_foreign_entries_are_rebuilt(tmp_path):
+def test_corrupt_truncated_and_foreign_caches_are_rebuilt(tmp_path):
     make_project(tmp_path, PROJECT)
     (tmp_path / "defs/names.py").write_text('UPSTREAM = "customer"\n')
     expected = check(tmp_path, "--no-cache")
     check(tmp_path)
-    entries = sorted((tmp_path / ".asset_lint_cache").rglob("*.facts"))
-    entries[0].write_bytes(b"")
-    entries[1].write_bytes(entries[1].read_bytes()[:20])
-    entries[2].write_bytes(b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR.")  # a pickle that would run code
-    assert check(tmp_path) == expected
+    cache_file = next((tmp_path / ".asset_lint_cache").rglob("facts.pickle"))
+    whole = cache_file.read_bytes()
+    for damaged in (b"", whole[: len(whole) // 2], b"not a pickle at all",
+                    b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR."):  # a pickle that would run code
+        cache_file.write_bytes(damaged)
+        assert check(tmp_path) == expected
     assert not (tmp_path / "pwned").exists() and not os.path.exists("pwned")
 
 
