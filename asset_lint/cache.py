@@ -75,86 +75,115 @@ def extract_chunk(items: list) -> list:
 
 
 class FactsCache:
-    """Load once, consult per file, save once; `enabled=False` (--no-cache) keeps nothing."""
+    """Load once, consult per file, save once; `enabled=False` (--no-cache) keeps nothing.
+
+    Two files: a small index (per file: identity, sha256, stat, write time, `# noqa` lines; and the
+    last run) and the facts themselves, which a run served from the index alone never loads.
+    """
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.root = root
         self.directory = root / CACHE_DIR / f"v{__version__}-s{SCHEMA_VERSION}"
-        self.path = self.directory / "facts.pickle"
         self.enabled = enabled
-        self.entries: dict = {}
+        self.index: dict = {}
         self.run: Optional[dict] = None
-        self.changed = False
+        self._facts: Optional[dict] = None
+        self.index_changed = self.facts_changed = False
         if enabled:
-            self._load()
+            data = self._read("index.pickle")
+            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("files"), dict):
+                self.index, self.run = data["files"], data.get("run")
 
-    def _load(self) -> None:
+    def _read(self, name: str):
         try:
-            with open(self.path, "rb") as handle:
-                data = _CacheUnpickler(io.BytesIO(handle.read())).load()
+            with open(self.directory / name, "rb") as handle:
+                return _CacheUnpickler(io.BytesIO(handle.read())).load()
         except Exception:  # missing, truncated, corrupt or foreign: start afresh
-            return
-        if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
-            self.entries = data["entries"]
-            self.run = data.get("run")
+            return None
 
-    def fresh(self, source) -> Optional[tuple]:
-        """(facts, digest) when the stat fast path vouches for the entry, else None (nothing is read)."""
-        entry = self.entries.get(source.rel)
+    def _all_facts(self) -> dict:
+        if self._facts is None:
+            data = self._read("facts.pickle") if self.enabled else None
+            self._facts = data["facts"] if isinstance(data, dict) and data.get("version") == __version__ \
+                and isinstance(data.get("facts"), dict) else {}
+        return self._facts
+
+    def fresh_digest(self, source) -> Optional[str]:
+        """The file's sha256 when the stat fast path vouches for the cached entry, else None (nothing is read)."""
+        entry = self.index.get(source.rel)
         if not entry or entry["identity"] != (source.module, source.is_package):
             return None
         signature = signature_of(source.path)
         if signature and entry["stat"] == signature and signature[0] < entry["written"] - RACY_NS:
-            return entry["facts"], entry["sha256"]
+            return entry["sha256"]
         return None
 
     def known_digest(self, source) -> Optional[str]:
         """The digest the cached entry was made from (so unchanged bytes are not re-extracted)."""
-        entry = self.entries.get(source.rel)
+        entry = self.index.get(source.rel)
         return entry["sha256"] if entry and entry["identity"] == (source.module, source.is_package) else None
 
-    def facts_for(self, source) -> object:
-        return self.entries[source.rel]["facts"]
+    def noqa(self, rel: str) -> dict:
+        entry = self.index.get(rel)
+        return entry["noqa"] if entry else {}
 
-    def record(self, source, facts, digest: str, signature: Optional[tuple]) -> None:
-        """Remember freshly extracted (or re-verified) facts."""
-        if self.enabled:
-            self.entries[source.rel] = {"identity": (source.module, source.is_package), "facts": facts,
-                                        "sha256": digest, "stat": signature, "written": time.time_ns()}
-            self.changed = True
+    def facts_for(self, rel: str, digest: str):
+        """Cached facts for a file whose bytes hash to digest; None when the facts file lacks them."""
+        found = self._all_facts().get(rel)
+        return found[1] if found and found[0] == digest else None
 
-    def reusable_run(self, fingerprint: str) -> Optional[list]:
-        """The last run's raw findings, when every input is unchanged."""
-        if self.run and self.run.get("fingerprint") == fingerprint:
-            return self.run["findings"]
-        return None
-
-    def save(self, live: set, fingerprint: Optional[str] = None, findings: Optional[list] = None) -> None:
-        """Write the cache (pruning files that are gone) when anything changed."""
+    def record(self, source, facts, digest: str, signature: Optional[tuple], new_facts: bool) -> None:
+        """Remember a file's (re-verified or freshly extracted) facts."""
         if not self.enabled:
             return
-        stale = set(self.entries) - live
-        for rel in stale:
-            del self.entries[rel]
-        run_changed = fingerprint is not None and (self.run or {}).get("fingerprint") != fingerprint
-        if not (self.changed or stale or run_changed):
+        self.index[source.rel] = {"identity": (source.module, source.is_package), "sha256": digest,
+                                  "stat": signature, "written": time.time_ns(), "noqa": facts.noqa}
+        self.index_changed = True
+        if new_facts:
+            self._all_facts()[source.rel] = (digest, facts)
+            self.facts_changed = True
+
+    def reusable_run(self, fingerprint: str) -> Optional[tuple]:
+        """The last run's (data files, raw findings), when every input is unchanged."""
+        if self.run and self.run.get("fingerprint") == fingerprint:
+            return self.run["result"]
+        return None
+
+    def save(self, live: set, fingerprint: Optional[str] = None, result: Optional[tuple] = None) -> None:
+        """Write what changed (pruning files that are gone)."""
+        if not self.enabled:
             return
-        run = {"fingerprint": fingerprint, "findings": findings} if fingerprint is not None else self.run
+        for rel in set(self.index) - live:
+            del self.index[rel]
+            self.index_changed = True
+        if self._facts is not None:
+            for rel in set(self._facts) - live:
+                del self._facts[rel]
+                self.facts_changed = True
+        if fingerprint is not None and (self.run or {}).get("fingerprint") != fingerprint:
+            self.run = {"fingerprint": fingerprint, "result": result}
+            self.index_changed = True
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.root / CACHE_DIR / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")
-            fd, temp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump({"version": __version__, "entries": self.entries, "run": run}, handle, protocol=4)
-                os.replace(temp, self.path)
-            except BaseException:
-                os.unlink(temp)
-                raise
+            if self.facts_changed:
+                self._write("facts.pickle", {"version": __version__, "facts": self._facts})
+            if self.index_changed:
+                self._write("index.pickle", {"version": __version__, "files": self.index, "run": self.run})
         except OSError:
             pass  # a read-only project: run without a cache
+
+    def _write(self, name: str, payload: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        ignore = self.root / CACHE_DIR / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        fd, temp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(payload, handle, protocol=4)
+            os.replace(temp, self.directory / name)
+        except BaseException:
+            os.unlink(temp)
+            raise
 
 
 def clean(root: Path) -> bool:

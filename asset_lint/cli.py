@@ -13,7 +13,7 @@ from asset_lint.config import ConfigError, validate_codes
 def _codes(text: Optional[str]) -> Optional[tuple]:
     if text is None:
         return None
-    from asset_lint.rules import KNOWN_CODES
+    from asset_lint.codes import KNOWN_CODES
     return tuple(validate_codes([c for c in text.split(",") if c.strip()], "--select/--ignore", KNOWN_CODES))
 
 

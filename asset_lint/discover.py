@@ -86,26 +86,64 @@ def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, bool]:
     """Dotted module name relative to the nearest source root (namespace packages included)."""
     for r in roots:
         if r == path.parent or r in path.parents:
-            parts = list(path.relative_to(r).with_suffix("").parts)
-            is_package = parts[-1] == "__init__"
-            if is_package:
-                parts = parts[:-1]
-            if all(p.isidentifier() for p in parts):
-                return ".".join(parts), is_package
-            return "", is_package
+            return _dotted(path.relative_to(r).with_suffix("").parts)
     return "", False
 
 
+def _dotted(parts) -> tuple:
+    parts = list(parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    if all(p.isidentifier() for p in parts):
+        return ".".join(parts), is_package
+    return "", is_package
+
+
 def discover(root: Path, exclude: Sequence[str] = (), extra_roots: Iterable[Path] = ()) -> list[SourceFile]:
-    """Every Python file under the project root, in path order, skipping tool and build folders."""
+    """Every Python file under the project root, in path order, skipping tool and build folders.
+
+    One walk, on strings: each folder learns its nearest source root from its parent, so module
+    names cost nothing extra (pathlib here was a third of a warm run on 2,000 files).
+    """
     root = root.resolve()
-    paths = list(_walk(root, exclude))
-    roots = source_roots(root, paths, extra_roots)
+    top = str(root)
+    extra = {str(p.resolve()) for p in extra_roots}
+    nearest: dict = {}        # folder -> nearest source root (a folder string)
+    src_roots: set = set()    # <marker folder>/src
     files = []
-    for p in paths:
-        module, is_package = module_name(p, roots)
-        rel = os.path.relpath(p, root).replace(os.sep, "/")
-        files.append(SourceFile(p, rel, module, is_package))
+    seen_dirs: set = set()
+    for folder, dirnames, filenames in os.walk(top, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen_dirs:  # a symlink loop: walk each real folder once
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        rel_folder = "" if folder == top else os.path.relpath(folder, top).replace(os.sep, "/")
+        parent = os.path.dirname(folder)
+        is_root = folder == top or folder in extra or folder in src_roots \
+            or any(m in filenames for m in PROJECT_MARKERS)
+        nearest[folder] = folder if is_root else nearest.get(parent, top)
+        if (folder == top or any(m in filenames for m in PROJECT_MARKERS) or folder in extra) and "src" in dirnames:
+            src_roots.add(os.path.join(folder, "src"))
+        kept = []
+        for d in sorted(dirnames):
+            rel = f"{rel_folder}/{d}" if rel_folder else d
+            if d in SKIPPED_DIRS or d.endswith(".egg-info") or _excluded(rel, d, exclude):
+                continue
+            kept.append(d)
+        dirnames[:] = kept
+        base = nearest[folder]
+        prefix = [] if base == folder else os.path.relpath(folder, base).split(os.sep)
+        for f in sorted(filenames):
+            if not f.endswith(".py"):
+                continue
+            rel = f"{rel_folder}/{f}" if rel_folder else f
+            if exclude and _excluded(rel, f, exclude):
+                continue
+            module, is_package = _dotted([*prefix, f[:-3]])
+            files.append(SourceFile(Path(folder, f), rel, module, is_package))
+    files.sort(key=lambda s: s.rel)
     return files
 
 

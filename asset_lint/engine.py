@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
-from asset_lint import rules as rule_modules
-from asset_lint.cache import FactsCache, signature_of
+from asset_lint import codes as rule_modules
+from asset_lint.cache import FactsCache, read_and_extract, signature_of
 from asset_lint.config import ConfigError, Settings, load_settings
 from asset_lint.discover import discover, discover_config_files, find_project_root
 from asset_lint.extract import extract_source
@@ -84,7 +84,11 @@ def _outcomes(pending: list, internal: list) -> list:
 
 
 def _extract_all(files: list, sources: dict, cache: FactsCache, internal: list) -> tuple:
-    """(facts by path, sha256 by path): the cache where it vouches, extraction (maybe parallel) elsewhere."""
+    """(facts by path or None where only the index vouches, sha256 by path).
+
+    Files the cache vouches for by stat are not read at all; their facts load only if a run needs
+    them (a run whose every input is unchanged does not).
+    """
     import hashlib
     facts_by_rel, digests, pending = {}, {}, []
     for source in files:
@@ -93,9 +97,9 @@ def _extract_all(files: list, sources: dict, cache: FactsCache, internal: list) 
             facts_by_rel[source.rel] = extract_source(data, source.rel, source.module, source.is_package)
             digests[source.rel] = hashlib.sha256(data).hexdigest()
             continue
-        cached = cache.fresh(source)
-        if cached is not None:
-            facts_by_rel[source.rel], digests[source.rel] = cached
+        digest = cache.fresh_digest(source)
+        if digest is not None:
+            facts_by_rel[source.rel], digests[source.rel] = None, digest
         else:
             pending.append((source, cache.known_digest(source)))
     for (source, _), (facts, error, digest, signature) in zip(pending, _outcomes(pending, internal)):
@@ -103,12 +107,29 @@ def _extract_all(files: list, sources: dict, cache: FactsCache, internal: list) 
             facts = FileFacts(source.rel, source.module, source.is_package,
                               syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
         elif facts is None:  # same bytes as the cached entry: only its stat changed
-            facts = cache.facts_for(source)
-            cache.record(source, facts, digest, signature)
+            facts = cache.facts_for(source.rel, digest)
+            if facts is None:  # the facts file lost it: extract after all
+                facts, _, digest, signature = read_and_extract(source, None)
+            cache.record(source, facts, digest, signature, new_facts=False)
         elif digest:
-            cache.record(source, facts, digest, signature)
+            cache.record(source, facts, digest, signature, new_facts=True)
         facts_by_rel[source.rel], digests[source.rel] = facts, digest or ""
     return facts_by_rel, digests
+
+
+def _load_vouched(files: list, facts_by_rel: dict, digests: dict, cache: FactsCache, internal: list) -> None:
+    """Fill in the facts of files the index vouched for, from the facts file (or by extracting)."""
+    for source in files:
+        if facts_by_rel.get(source.rel) is None:
+            facts = cache.facts_for(source.rel, digests[source.rel])
+            if facts is None:
+                (facts, error, digest, signature), = _outcomes([(source, None)], internal)
+                if facts is None:
+                    facts = FileFacts(source.rel, source.module, source.is_package,
+                                      syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
+                elif digest:
+                    cache.record(source, facts, digest, signature, new_facts=True)
+            facts_by_rel[source.rel] = facts
 
 
 def _data_files_unchanged(reused: tuple) -> bool:
@@ -124,7 +145,9 @@ def _fingerprint(root: Path, settings: Settings, files: list, digests: dict, con
         return None
     from asset_lint import __version__
     from asset_lint.extract.facts import SCHEMA_VERSION
-    h = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{settings!r}|{sorted(locations)!r}".encode())
+    # only the settings that change what the rules compute; selection and noqa are applied afterwards
+    relevant = (settings.external_assets, settings.asset_decorators, settings.op_decorators, settings.exclude)
+    h = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{relevant!r}|{sorted(locations)!r}".encode())
     for source in files:
         h.update(f"{source.rel}|{source.module}|{source.is_package}|{digests.get(source.rel)}\n".encode())
     for rel in config_files:
@@ -198,24 +221,27 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     if not all(t.resolve() == root for t in targets):
         wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]
     enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, rule_defaults()) | {rule_modules.INTERNAL_ERROR}
-    noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
     reused = cache.reusable_run(fingerprint) if fingerprint and not internal else None
     if reused is not None and _data_files_unchanged(reused):
+        noqa = {rel: (f.noqa if f is not None else cache.noqa(rel)) for rel, f in facts_by_rel.items()} \
+            if apply_noqa else {}
         cache.save(set(facts_by_rel))
         return Analysis(root, settings, keep(reused[1], settings, enabled, noqa, wanted), None, [], len(files), notices)
+    _load_vouched(files, facts_by_rel, digests, cache, internal)
+    noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
     findings = [_syntax_finding(f) for f in facts_by_rel.values()
                 if f.syntax_error and f.syntax_error.message != "internal error"]
     project = build_project(root, facts_by_rel, location_specs, dg_projects,
                             settings.extra_decorators())
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)
-    enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, rule_defaults()) | {rule_modules.INTERNAL_ERROR}
-    for rule in rule_modules.ALL:
-        if rule.CODE in enabled:
-            try:
-                findings.extend(rule.check(project, graphs, settings))
-            except Exception as exc:  # one rule's bug must not hide the other rules' findings
-                internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
+    # every rule runs: selection is a filter (below), so one run's findings serve any selection later
+    from asset_lint.rules import ALL
+    for rule in ALL:
+        try:
+            findings.extend(rule.check(project, graphs, settings))
+        except Exception as exc:  # one rule's bug must not hide the other rules' findings
+            internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
     findings.extend(internal)
     if fingerprint and not internal:
         data_files = [(str(p), signature_of(p)) for p in project.data_files]

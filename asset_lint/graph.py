@@ -9,7 +9,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from asset_lint.resolve import CodeLocation, Project
+from asset_lint.resolve import Project
+from asset_lint.resolve.locations import CodeLocation
 from asset_lint.resolve.keys import user_string
 from asset_lint.resolve.values import Dep, SpecNode
 

@@ -60,3 +60,9 @@ def test_every_rule_has_exactly_one_catalogue_entry_and_back() -> None:
 
 def test_no_helpers_or_utils_modules() -> None:
     assert not [p for p in PACKAGE.rglob("*.py") if p.stem in ("utils", "helpers", "misc")]
+
+
+def test_codes_module_lists_the_rules_in_order() -> None:
+    from asset_lint.codes import RULE_CODES
+    from asset_lint.rules import ALL
+    assert RULE_CODES == tuple(rule.CODE for rule in ALL)

@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from asset_lint.resolve.dagster_api import DagsterApi
-from asset_lint.resolve.evaluate import Evaluator
-from asset_lint.resolve.locations import CodeLocation, Loaders, LocationSpec, build_locations
-from asset_lint.resolve.storage import StorageUse, storage_uses
 from asset_lint.resolve.values import Definition, Func, JobDef, OpDef, SpecNode, Unknown
 
-__all__ = ["Project", "build_project", "CodeLocation", "SpecNode", "Definition", "OpDef", "JobDef", "StorageUse"]
+# The evaluator and its Dagster knowledge load on first use (build_project), so that a run whose
+# findings come from the cache does not pay for importing them.
+__all__ = ["Project", "build_project", "SpecNode", "Definition", "OpDef", "JobDef"]
 
 
 @dataclass
@@ -23,7 +21,7 @@ class Project:
 
     root: Path
     facts: dict                                   # rel path -> FileFacts
-    evaluator: Evaluator
+    evaluator: object                             # resolve.evaluate.Evaluator
     locations: list
     definitions: list = field(default_factory=list)   # module-level asset definitions, in file order
     ops: list = field(default_factory=list)
@@ -38,6 +36,7 @@ class Project:
         if func is None:
             return []
         if id(func) not in self._storage:
+            from asset_lint.resolve.storage import storage_uses
             self._storage[id(func)] = storage_uses(self.evaluator, func)
         return self._storage[id(func)]
 
@@ -45,6 +44,9 @@ class Project:
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
                   extra_decorators: Optional[dict] = None) -> Project:
     """Evaluate every module-level name that could be a Dagster definition and every code location."""
+    from asset_lint.resolve.dagster_api import DagsterApi
+    from asset_lint.resolve.evaluate import Evaluator
+    from asset_lint.resolve.locations import Loaders, build_locations
     modules = {f.module: f for f in facts_by_rel.values() if f.module}
     module_files = {m: f.rel for m, f in modules.items()}
     api = DagsterApi(extra_decorators)
@@ -86,5 +88,3 @@ def dg_projects_of(specs: list) -> list:
     """(project folder, defs module) for each dg project declared in a pyproject.toml."""
     return [(str(Path(s.declared_in).parent.as_posix()), s.module) for s in specs if s.kind == "dg_project"]
 
-
-_ = LocationSpec, CodeLocation

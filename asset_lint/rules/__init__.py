@@ -15,7 +15,5 @@ ALL = (
     dg005_undeclared_data_dependency,
 )
 
-# Not rules of the catalogue's kind, but codes findings can carry: the file could not be read.
-INVALID_SYNTAX = "DG000"
-INTERNAL_ERROR = "DG999"  # asset-lint's own failure on one file: reported, never silenced by selection
-KNOWN_CODES = frozenset({INVALID_SYNTAX, INTERNAL_ERROR, *(rule.CODE for rule in ALL)})
+# Codes findings can carry besides the rules' own: asset_lint/codes.py (kept in step by a test).
+from asset_lint.codes import INTERNAL_ERROR, INVALID_SYNTAX, KNOWN_CODES  # noqa: E402

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
 from asset_lint.graph import describe, storage_owners
-from asset_lint.resolve.dagster_api import signature_text
 from asset_lint.resolve.keys import user_string
 
 CODE = "DG003"
@@ -17,6 +16,7 @@ def _distinct(specs: list) -> list:
     for spec in specs:
         d = spec.definition
         if d.kind == "spec":
+            from asset_lint.resolve.dagster_api import signature_text
             text = signature_text(d.signature)
             if text in signatures:
                 continue

@@ -77,12 +77,16 @@ def test_corrupt_truncated_and_foreign_caches_are_rebuilt(tmp_path):
     (tmp_path / "defs/names.py").write_text('UPSTREAM = "customer"\n')
     expected = check(tmp_path, "--no-cache")
     check(tmp_path)
-    cache_file = next((tmp_path / ".asset_lint_cache").rglob("facts.pickle"))
-    whole = cache_file.read_bytes()
-    for damaged in (b"", whole[: len(whole) // 2], b"not a pickle at all",
-                    b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR."):  # a pickle that would run code
-        cache_file.write_bytes(damaged)
-        assert check(tmp_path) == expected
+    folder = next((tmp_path / ".asset_lint_cache").glob("v*"))
+    for name in ("index.pickle", "facts.pickle"):
+        whole = (folder / name).read_bytes()
+        for damaged in (b"", whole[: len(whole) // 2], b"not a pickle at all",
+                        b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR."):  # a pickle that would run code
+            (folder / name).write_bytes(damaged)
+            assert check(tmp_path) == expected
+            assets = tmp_path / "defs/assets.py"
+            assets.write_text(assets.read_text() + "\n")  # an edit forces the facts to be read
+            assert check(tmp_path) == expected
     assert not (tmp_path / "pwned").exists() and not os.path.exists("pwned")
 
 
