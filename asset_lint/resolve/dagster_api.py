@@ -126,6 +126,12 @@ class DagsterApi:
             return args[0]
         if qualname in ("os.path.join", "posixpath.join") and args and all(constant_str(a) is not None for a in args):
             return Const("/".join(constant_str(a).rstrip("/") for a in args))
+        if qualname in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath") and len(args) == 1 \
+                and constant_str(args[0]) is not None:
+            return args[0]  # a path is its text; `__file__` is relative to the project root
+        if qualname in ("os.path.dirname",) and len(args) == 1 and constant_str(args[0]) is not None:
+            import posixpath
+            return Const(posixpath.dirname(constant_str(args[0])))
         return Opaque(qualname)
 
     def call_user_function(self, ev: Evaluator, func: Func, force: bool = False) -> Value:
@@ -148,6 +154,12 @@ class DagsterApi:
             return KeyV(prefix + base.path) if prefix is not None else Unknown("prefix")
         if isinstance(base, DefinitionsV) and attr in ("with_resources",):
             return base
+        path = constant_str(base)
+        if path is not None and attr in ("resolve", "absolute", "expanduser"):
+            return base  # paths stay relative to the project root
+        if path is not None and attr == "joinpath" and all(constant_str(a) is not None for a in args):
+            import posixpath
+            return Const(posixpath.normpath(posixpath.join(path, *(constant_str(a) for a in args))))
         return Unknown(f"method {attr}")
 
     def attribute_of(self, ev: Evaluator, base: Value, attr: str) -> Value:
@@ -158,7 +170,7 @@ class DagsterApi:
                 return Seq(tuple(KeyV(s.key) for s in base.specs))
         if isinstance(base, KeyV) and attr == "path":
             return Seq(tuple(Const(p) for p in base.path))
-        if isinstance(base, (Definition, KeyV, DefinitionsV, OpDef, AssetJob)):
+        if isinstance(base, (Definition, KeyV, DefinitionsV, OpDef, AssetJob)) or constant_str(base) is not None:
             return Call("method:" + attr, (base,), {}, base.site if hasattr(base, "site") else None, "", None)
         return Unknown(f"attribute {attr}")
 

@@ -19,18 +19,16 @@ def _manifest_path(ev: Evaluator, api, decorator: Call, func: Func) -> Optional[
     ir = dict(decorator.expr[4]).get("manifest") if decorator.expr else None
     text = constant_str(decorator.kwargs.get("manifest")) if "manifest" in decorator.kwargs else None
     base = Path(api.loaders.root) if api.loaders else Path(".")
-    if text:
-        candidate = (base / Path(func.rel).parent / text)
-        return candidate if candidate.is_file() else (base / text if (base / text).is_file() else None)
+    if text:  # built from __file__ (relative to the project root), or a literal path
+        candidate = base / text
+        return candidate if candidate.is_file() else None
     if ir is not None and ir[0] == "attr" and ir[3] == "manifest_path":
         project = ev.eval(func.module, ir[2])
         if isinstance(project, Call) and project.name == "DbtProject":
             project_dir = constant_str(project.arg(0, "project_dir"))
             if project_dir:
-                for folder in (base / Path(func.rel).parent, base):
-                    candidate = folder / project_dir / "target" / "manifest.json"
-                    if candidate.is_file():
-                        return candidate
+                candidate = base / project_dir / "target" / "manifest.json"
+                return candidate if candidate.is_file() else None
     return None
 
 
@@ -81,7 +79,7 @@ def build_dbt_assets(ev: Evaluator, api, decorator: Call, func: Func, definition
                 continue
             seen.add(parent_id)
             if is_asset(parent) or parent.get("resource_type") == "source":
-                result.append(_key(parent))
+                result.append((_key(parent), parent.get("resource_type") == "source"))
             else:
                 result.extend(parents(parent_id, seen))  # R9.4: through ephemeral models to real ancestors
         return result
@@ -90,7 +88,9 @@ def build_dbt_assets(ev: Evaluator, api, decorator: Call, func: Func, definition
     op_name = constant_str(decorator.kwargs.get("name")) or func.facts.name
     for unique_id, node in sorted(nodes.items()):
         if is_asset(node):
-            deps = [Dep(k, False, site, "dbt") for k in dict.fromkeys(parents(unique_id, set()))]
+            # a dbt source is external by design: its stub is expected, not a typo (via "dbt_source")
+            deps = [Dep(k, False, site, "dbt_source" if is_source else "dbt")
+                    for k, is_source in dict.fromkeys(parents(unique_id, set()))]
             definition.specs.append(SpecNode(_key(node), _group(node), "materializable", deps, definition, site, op_name))
     return definition
 

@@ -2,6 +2,7 @@
 constants, string building, and Dagster API calls. Anything else is Unknown."""
 from __future__ import annotations
 
+import posixpath
 from typing import Optional
 
 from asset_lint.extract.facts import Binding, FileFacts
@@ -240,7 +241,10 @@ class Evaluator:
             return Unknown("subscript")
         if kind == "call":
             return self.call(module, expr)
-        if kind == "div":
+        if kind == "div":  # pathlib: Path(__file__).parent / "target" / "manifest.json"
+            left, right = constant_str(self.eval(module, expr[2])), constant_str(self.eval(module, expr[3]))
+            if left is not None and right is not None:
+                return Const(posixpath.normpath(posixpath.join(left, right)))
             return Unknown("path arithmetic")
         return Unknown(str(expr[2]) if len(expr) > 2 else "expression")
 
@@ -254,6 +258,8 @@ class Evaluator:
             return Dagster(f"{base.name}.{attr}")
         if isinstance(base, Unknown):
             return base
+        if attr == "parent" and constant_str(base) is not None:  # a path, relative to the project root
+            return Const(posixpath.dirname(posixpath.normpath(base.value)))
         return self.interpret_call.attribute_of(self, base, attr)
 
     def call(self, module: str, expr) -> Value:

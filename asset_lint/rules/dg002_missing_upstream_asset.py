@@ -18,8 +18,8 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             continue  # something in this location has keys we cannot know: the key may be among them
         reported = set()
         for resolved in graph.deps:
-            if not resolved.missing:
-                continue
+            if not resolved.missing or resolved.dep.via == "dbt_source":
+                continue  # dbt sources are meant to live outside the project
             name = user_string(resolved.key)
             if any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
                 continue
