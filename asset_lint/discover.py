@@ -42,6 +42,17 @@ def _excluded(rel: str, name: str, patterns: Sequence[str]) -> bool:
                for p in patterns)
 
 
+def _kept_dirs(rel_folder: str, dirnames: list, exclude: Sequence[str]) -> list:
+    """The subfolders worth walking, sorted: no tool, build or excluded folders."""
+    kept = []
+    for d in sorted(dirnames):
+        rel = f"{rel_folder}/{d}" if rel_folder else d
+        if d in SKIPPED_DIRS or d.endswith(".egg-info") or _excluded(rel, d, exclude):
+            continue
+        kept.append(d)
+    return kept
+
+
 def _walk(root: Path, exclude: Sequence[str], wanted=lambda name: name.endswith(".py")) -> Iterator[Path]:
     seen_dirs: set = set()
     for folder, dirnames, filenames in os.walk(root, followlinks=True):
@@ -50,14 +61,8 @@ def _walk(root: Path, exclude: Sequence[str], wanted=lambda name: name.endswith(
             dirnames[:] = []
             continue
         seen_dirs.add(real)
-        rel_folder = os.path.relpath(folder, root)
-        kept = []
-        for d in sorted(dirnames):
-            rel = d if rel_folder == "." else f"{rel_folder}/{d}"
-            if d in SKIPPED_DIRS or d.endswith(".egg-info") or _excluded(rel.replace(os.sep, "/"), d, exclude):
-                continue
-            kept.append(d)
-        dirnames[:] = kept
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        dirnames[:] = _kept_dirs("" if rel_folder == "." else rel_folder, dirnames, exclude)
         for f in sorted(filenames):
             if not wanted(f):
                 continue
@@ -126,13 +131,7 @@ def discover(root: Path, exclude: Sequence[str] = (), extra_roots: Iterable[Path
         nearest[folder] = folder if is_root else nearest.get(parent, top)
         if (folder == top or any(m in filenames for m in PROJECT_MARKERS) or folder in extra) and "src" in dirnames:
             src_roots.add(os.path.join(folder, "src"))
-        kept = []
-        for d in sorted(dirnames):
-            rel = f"{rel_folder}/{d}" if rel_folder else d
-            if d in SKIPPED_DIRS or d.endswith(".egg-info") or _excluded(rel, d, exclude):
-                continue
-            kept.append(d)
-        dirnames[:] = kept
+        dirnames[:] = _kept_dirs(rel_folder, dirnames, exclude)
         base = nearest[folder]
         prefix = [] if base == folder else os.path.relpath(folder, base).split(os.sep)
         for f in sorted(filenames):

@@ -182,7 +182,7 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
 def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) -> Analysis:
     from asset_lint.graph import build_graphs
     from asset_lint.resolve import build_project, dg_projects_of
-    from asset_lint.resolve.locations import read_location_specs
+    from asset_lint.resolve.location_config import read_location_specs
 
     targets = [Path(p) for p in (paths or ["."])]
     for target in targets:
@@ -193,7 +193,7 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     config_files = discover_config_files(root, settings.exclude)
     location_specs, extra_roots = read_location_specs(root, config_files)
     if locations:
-        from asset_lint.resolve.locations import LocationSpec
+        from asset_lint.resolve.location_config import LocationSpec
         dg_specs = [s for s in location_specs if s.kind == "dg_project"]
         location_specs = [LocationSpec(*(item.split("=", 1) if "=" in item else (item, item)), "module", "command line")
                           for item in locations]

@@ -5,6 +5,7 @@ from typing import Optional
 
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
+from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
 from asset_lint.resolve.keys import coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of
 from asset_lint.resolve.values import (
     AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, KeyV,
@@ -14,11 +15,6 @@ from asset_lint.resolve.values import (
 ASSET_DECORATORS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset",
                               "observable_source_asset", "asset_check", "dbt_assets"})
 OP_DECORATORS = frozenset({"op", "job", "graph"})
-# R2.1: the first positional parameter with one of these names is the context, not an input.
-CONTEXT_NAMES = frozenset({"context", "_context", "context_", "_"})
-RESOURCE_BASES = frozenset({"ConfigurableResource", "ConfigurableResourceFactory", "ResourceDefinition",
-                            "TreatAsResourceParam", "ConfigurableIOManager", "ConfigurableIOManagerFactory",
-                            "IOManagerDefinition"})
 # Decorators that never turn a plain function into an asset definition.
 _NON_ASSET_DAGSTER_DECORATORS = frozenset({"schedule", "sensor", "asset_sensor", "multi_asset_sensor",
                                            "io_manager", "resource", "multi_asset_check", "run_status_sensor",
@@ -210,7 +206,7 @@ class DagsterApi:
         key = coerce_key(call.arg(0, "key"))
         definition = Definition(kind=kind, name=str(key), site=call.site, module=call.module,
                                 signature=call.expr)
-        deps = self.deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == "spec" else []
+        deps = deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == "spec" else []
         group = group_of(call.kwargs.get("group_name"))
         definition.specs = [SpecNode(key, group, "external", deps, definition, call.site)]
         definition.complete = key is not None
@@ -227,7 +223,7 @@ class DagsterApi:
         if kind == "check":
             target = self._target_dep(ev, decorator, site)
             definition.check_target = target
-            definition.extra_deps = self.deps_list(ev, decorator, "additional_deps", False, "check_deps")
+            definition.extra_deps = deps_list(ev, decorator, "additional_deps", False, "check_deps")
             return definition
         if kind == "dbt":
             from asset_lint.resolve.dbt import build_dbt_assets
@@ -236,7 +232,7 @@ class DagsterApi:
             key = self._single_key(kw, facts.name)
             group = group_of(kw.get("group_name"))
             spec_kind = "observable" if kind == "observable" else "materializable"
-            deps = [] if kind == "observable" else self.input_deps(ev, decorator, func)
+            deps = [] if kind == "observable" else input_deps(ev, decorator, func)
             op_name = op_name_of(key) if key else None
             definition.specs = [SpecNode(key, group, spec_kind, deps, definition, site, op_name)]
             definition.complete = key is not None
@@ -262,132 +258,13 @@ class DagsterApi:
         target_site = Site(site.path, ir[1]) if ir else site
         return Dep(coerce_key(value), False, target_site, "check")
 
-    def input_deps(self, ev: Evaluator, decorator: Call, func: Func) -> list:
-        """Parameters, ins= and deps= as Dagster reads them (R2.1-R2.4)."""
-        kw = decorator.kwargs
-        ins = kw.get("ins")
-        ins_map = {}
-        if isinstance(ins, DictV):
-            for k, v in ins.items:
-                if isinstance(k, Const):
-                    ins_map[k.value] = v
-        deps: list = []
-        params = func.facts.params
-        param_names = set()
-        for index, p in enumerate(params):
-            if p.kind in ("vararg", "varkw", "kwonly", "posonly"):
-                continue  # R2.1.5: only positional-or-keyword parameters are inputs
-            if index == 0 and p.name in CONTEXT_NAMES:
-                continue
-            if p.name == "config":
-                continue
-            is_resource = self.is_resource_annotation(ev, func.module, p.annotation)
-            if is_resource is True:
-                continue
-            param_names.add(p.name)
-            asset_in = ins_map.get(p.name)
-            if asset_in is not None:
-                deps.append(self._asset_in_dep(asset_in, p.name, Site(func.rel, p.pos), is_resource is None))
-            else:
-                deps.append(Dep((p.name,), True, Site(func.rel, p.pos), "param", uncertain=is_resource is None))
-        for name, asset_in in ins_map.items():
-            if name not in param_names and isinstance(asset_in, Call) and _is_nothing(asset_in.kwargs.get("dagster_type")):
-                deps.append(self._asset_in_dep(asset_in, name, asset_in.site, False))
-        if isinstance(ins, Unknown) or (ins is not None and not isinstance(ins, DictV)):
-            deps.append(Dep(None, True, decorator.site, "ins"))
-        deps.extend(self.deps_list(ev, decorator, "deps", value_input=False, via="deps"))
-        deps.extend(self.deps_list(ev, decorator, "non_argument_deps", value_input=False, via="deps"))
-        return deps
-
-    def _asset_in_dep(self, asset_in: Value, name: str, param_site: Site, uncertain: bool) -> Dep:
-        if not isinstance(asset_in, Call) or asset_in.name != "AssetIn":
-            return Dep(None, True, param_site, "ins")
-        value_input = not _is_nothing(asset_in.kwargs.get("dagster_type"))
-        explicit = asset_in.arg(0, "key")
-        if explicit is not None and not _is_none(explicit):
-            key = coerce_key(explicit)
-        else:
-            prefix = coerce_prefix(asset_in.arg(None, "key_prefix"))
-            key = prefix + (name,) if prefix is not None else None
-        return Dep(key, value_input, asset_in.site, "ins", uncertain=uncertain,
-                   partition_mapped="partition_mapping" in asset_in.kwargs)
-
-    def deps_list(self, ev: Evaluator, call: Call, keyword: str, value_input: bool, via: str) -> list:
-        """Each element of deps= (R2.3), at its own line when the list is written inline."""
-        value = call.kwargs.get(keyword)
-        if value is None or _is_none(value):
-            return []
-        ir = dict(call.expr[4]).get(keyword) if call.expr else None
-        whole_site = Site(call.site.path, ir[1]) if ir else call.site
-        if isinstance(value, Const) and isinstance(value.value, str):
-            # R2.3: a bare string is iterated character by character
-            return [Dep((ch,), value_input, whole_site, via) for ch in dict.fromkeys(value.value)]
-        if not isinstance(value, Seq):
-            return [Dep(None, value_input, whole_site, via)]
-        items_ir = _ir_items(ir)
-        positions = [e[1] for e in items_ir] if items_ir and len(items_ir) == len(value.items) else None
-        deps = []
-        for i, element in enumerate(value.items):
-            site = Site(call.site.path, positions[i]) if positions else whole_site
-            for key in self.keys_of_dep(element):
-                deps.append(Dep(key, value_input, site, via))
-        return deps
-
-    def keys_of_dep(self, element: Value) -> list:
-        """The key(s) one deps= element stands for; [None] when unknown."""
-        if isinstance(element, Definition):
-            if element.kind == "check" or not element.complete:
-                return [None]
-            return [s.key for s in element.specs] or [None]
-        if isinstance(element, Call) and element.name == "AssetDep":
-            return self.keys_of_dep(element.arg(0, "asset"))
-        return [coerce_key(element)]
-
-    def is_resource_annotation(self, ev: Evaluator, module: str, annotation) -> Optional[bool]:
-        """R2.1.3: True for resource types, False for anything else, None when it cannot be known."""
-        if annotation is None:
-            return False
-        if annotation[0] == "const" and isinstance(annotation[2], str):
-            text = annotation[2].strip()
-            if not text.replace(".", "").replace("_", "").isalnum():
-                return None
-            parts = text.split(".")
-            value = ev.lookup(module, parts[0])
-            for part in parts[1:]:
-                value = ev.attribute(module, value, part)
-            return self._is_resource_value(ev, value, 0)
-        return self._is_resource_value(ev, ev.eval(module, annotation), 0)
-
-    def _is_resource_value(self, ev: Evaluator, value: Value, depth: int) -> Optional[bool]:
-        if depth > 20:
-            return None
-        if isinstance(value, Dagster):
-            return value.name in RESOURCE_BASES
-        if isinstance(value, Call) and value.name == "ResourceParam[]":
-            return True
-        if isinstance(value, Call) and value.name.endswith("[]"):
-            return False
-        if isinstance(value, Cls):
-            verdicts = [self._is_resource_value(ev, ev.eval(value.module, b), depth + 1) for b in value.facts.bases]
-            if True in verdicts:
-                return True
-            return None if None in verdicts else False
-        if isinstance(value, External):
-            root = value.qualname.split(".")[0]
-            if root == "builtins" or not root.startswith("dagster"):
-                return False
-            return True if value.qualname.endswith("Resource") else None
-        if isinstance(value, (Const, Opaque)):
-            return False
-        return None
-
     def build_multi(self, ev: Evaluator, decorator: Call, func: Func, definition: Definition) -> Definition:
         kw = decorator.kwargs
         facts = func.facts
         site = definition.site
         op_name = constant_str(kw.get("name")) or facts.name
         decorator_group = group_of(kw.get("group_name"), default=None)
-        inputs = self.input_deps(ev, decorator, func)
+        inputs = input_deps(ev, decorator, func)
         specs = []
         complete = True
         outs, spec_values = kw.get("outs"), kw.get("specs")
@@ -415,7 +292,7 @@ class DagsterApi:
                 inner = element.specs[0]
                 own_group = element.signature is not None and any(k == "group_name" for k, _ in element.signature[4])
                 group = inner.group if own_group else (decorator_group or inner.group)
-                deps = [Dep(d.key, d.key is not None and d.key in _param_keys(inputs), d.site, d.via) for d in inner.deps]
+                deps = [Dep(d.key, d.key is not None and d.key in param_keys(inputs), d.site, d.via) for d in inner.deps]
                 specs.append((None, SpecNode(inner.key, group, "materializable", deps, definition, inner.site, op_name)))
         elif outs is not None or spec_values is not None:
             complete = False
@@ -445,10 +322,6 @@ class DagsterApi:
         if decorator.name == "op":
             return build_op(ev, decorator, func)
         return build_job(ev, decorator, func)
-
-
-def _param_keys(inputs: list) -> set:
-    return {d.key for d in inputs if d.via in ("param", "ins")}
 
 
 def _is_none(value: Value) -> bool:

@@ -2,7 +2,6 @@
 what each location contains after loaders, merges and the defs/ folder (semantics section 5)."""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -14,26 +13,10 @@ from asset_lint.resolve.values import (
     AssetJob, Call, Const, Definition, DefinitionsV, Dep, External, Func, JobDef, Loaded, ModuleV, OpDef, Opaque,
     Seq, SpecNode, Unknown, Value,
 )
-from asset_lint.resolve.yaml_subset import load_yaml_subset
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from asset_lint.resolve.location_config import LocationSpec, read_location_specs
 
 ASSET_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "spec",
                          "source", "dbt"})
-
-
-@dataclass(frozen=True)
-class LocationSpec:
-    """A code location Dagster would load: by module, by file, or a dg project's defs folder."""
-
-    name: str
-    module: str               # entry module (for kind "defs_folder": the defs module)
-    kind: str                 # module | dg_project | implicit
-    declared_in: str          # the config file (or module file) that declares it
-    target: str = ""          # dg projects: code_location_target_module, when set
 
 
 @dataclass
@@ -54,79 +37,6 @@ class CodeLocation:
         self.complete = False
         if len(self.reasons) < 5:
             self.reasons.append(reason)
-
-
-def _read_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, ValueError):
-        return {}
-
-
-def _normalise(name: str) -> str:
-    return name.replace("-", "_")
-
-
-def read_location_specs(root: Path, config_files: list) -> tuple:
-    """(LocationSpecs, extra source roots) from pyproject.toml [tool.dagster]/[tool.dg] and workspace.yaml."""
-    specs, extra_roots = [], []
-    for rel in config_files:
-        path = root / rel
-        folder = path.parent
-        name = path.name
-        if name == "pyproject.toml" or name == "dg.toml":
-            data = _read_toml(path)
-            tool = data.get("tool", {}) if name == "pyproject.toml" else {"dg": data}
-            dagster = tool.get("dagster", {}) if isinstance(tool, dict) else {}
-            if isinstance(dagster, dict):
-                modules = []
-                if isinstance(dagster.get("module_name"), str):
-                    modules.append((dagster["module_name"], dagster.get("code_location_name")))
-                for entry in dagster.get("modules", []) if isinstance(dagster.get("modules"), list) else []:
-                    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                        modules.append((entry["name"], entry.get("code_location_name")))
-                for module, location_name in modules:
-                    specs.append(LocationSpec(str(location_name or module), module, "module", rel))
-                wd = dagster.get("working_directory")
-                if isinstance(wd, str):
-                    extra_roots.append(folder / wd)
-            dg = tool.get("dg", {}) if isinstance(tool, dict) else {}
-            project = dg.get("project") if isinstance(dg, dict) else None
-            if isinstance(project, dict) and isinstance(project.get("root_module"), str):
-                root_module = project["root_module"]
-                defs_module = project.get("defs_module") or f"{root_module}.defs"
-                location_name = project.get("code_location_name") or _normalise(
-                    folder.name if rel != name else root_module)
-                specs.append(LocationSpec(location_name, defs_module, "dg_project", rel,
-                                          project.get("code_location_target_module") or ""))
-        elif name == "workspace.yaml":
-            try:
-                document = load_yaml_subset(path.read_text(encoding="utf-8", errors="replace"))
-            except (OSError, ValueError, IndexError):
-                document = None
-            entries = document.get("load_from") if isinstance(document, dict) else None
-            for entry in entries if isinstance(entries, list) else []:
-                if not isinstance(entry, dict):
-                    continue
-                for kind, body in entry.items():
-                    body = body if isinstance(body, dict) else {"module_name": body, "relative_path": body,
-                                                                 "package_name": body}
-                    wd = body.get("working_directory")
-                    if isinstance(wd, str):
-                        extra_roots.append(folder / wd)
-                    target = body.get("module_name") if kind == "python_module" else \
-                        body.get("package_name") if kind == "python_package" else \
-                        body.get("relative_path") if kind == "python_file" else None
-                    if not isinstance(target, str):
-                        continue
-                    if kind == "python_file":
-                        file_rel = (Path(rel).parent / target).as_posix()
-                        specs.append(LocationSpec(str(body.get("location_name") or Path(target).stem),
-                                                  "file:" + file_rel.lstrip("./"), "module", rel))
-                    else:
-                        specs.append(LocationSpec(str(body.get("location_name") or target), target, "module", rel))
-    return specs, extra_roots
 
 
 class Loaders:

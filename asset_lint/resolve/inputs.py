@@ -1,0 +1,155 @@
+"""What an asset definition depends on: parameters, ins=, deps= (semantics R2.1-R2.4)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from asset_lint.findings import Site
+from asset_lint.resolve.evaluate import Evaluator
+from asset_lint.resolve.keys import coerce_key, coerce_prefix
+from asset_lint.resolve.values import (
+    Call, Cls, Const, Dagster, Definition, Dep, DictV, External, Func, Opaque, Seq, Unknown, Value,
+)
+
+# R2.1: the first positional parameter with one of these names is the context, not an input.
+CONTEXT_NAMES = frozenset({"context", "_context", "context_", "_"})
+RESOURCE_BASES = frozenset({"ConfigurableResource", "ConfigurableResourceFactory", "ResourceDefinition",
+                            "TreatAsResourceParam", "ConfigurableIOManager", "ConfigurableIOManagerFactory",
+                            "IOManagerDefinition"})
+
+
+def input_deps(ev: Evaluator, decorator: Call, func: Func) -> list:
+    """Parameters, ins= and deps= as Dagster reads them (R2.1-R2.4)."""
+    kw = decorator.kwargs
+    ins = kw.get("ins")
+    ins_map = {}
+    if isinstance(ins, DictV):
+        for k, v in ins.items:
+            if isinstance(k, Const):
+                ins_map[k.value] = v
+    deps: list = []
+    params = func.facts.params
+    param_names = set()
+    for index, p in enumerate(params):
+        if p.kind in ("vararg", "varkw", "kwonly", "posonly"):
+            continue  # R2.1.5: only positional-or-keyword parameters are inputs
+        if index == 0 and p.name in CONTEXT_NAMES:
+            continue
+        if p.name == "config":
+            continue
+        is_resource = is_resource_annotation(ev, func.module, p.annotation)
+        if is_resource is True:
+            continue
+        param_names.add(p.name)
+        asset_in = ins_map.get(p.name)
+        if asset_in is not None:
+            deps.append(_asset_in_dep(asset_in, p.name, Site(func.rel, p.pos), is_resource is None))
+        else:
+            deps.append(Dep((p.name,), True, Site(func.rel, p.pos), "param", uncertain=is_resource is None))
+    for name, asset_in in ins_map.items():
+        if name not in param_names and isinstance(asset_in, Call) and _is_nothing(asset_in.kwargs.get("dagster_type")):
+            deps.append(_asset_in_dep(asset_in, name, asset_in.site, False))
+    if isinstance(ins, Unknown) or (ins is not None and not isinstance(ins, DictV)):
+        deps.append(Dep(None, True, decorator.site, "ins"))
+    deps.extend(deps_list(ev, decorator, "deps", value_input=False, via="deps"))
+    deps.extend(deps_list(ev, decorator, "non_argument_deps", value_input=False, via="deps"))
+    return deps
+
+def _asset_in_dep(asset_in: Value, name: str, param_site: Site, uncertain: bool) -> Dep:
+    if not isinstance(asset_in, Call) or asset_in.name != "AssetIn":
+        return Dep(None, True, param_site, "ins")
+    value_input = not _is_nothing(asset_in.kwargs.get("dagster_type"))
+    explicit = asset_in.arg(0, "key")
+    if explicit is not None and not _is_none(explicit):
+        key = coerce_key(explicit)
+    else:
+        prefix = coerce_prefix(asset_in.arg(None, "key_prefix"))
+        key = prefix + (name,) if prefix is not None else None
+    return Dep(key, value_input, asset_in.site, "ins", uncertain=uncertain,
+               partition_mapped="partition_mapping" in asset_in.kwargs)
+
+def deps_list(ev: Evaluator, call: Call, keyword: str, value_input: bool, via: str) -> list:
+    """Each element of deps= (R2.3), at its own line when the list is written inline."""
+    value = call.kwargs.get(keyword)
+    if value is None or _is_none(value):
+        return []
+    ir = dict(call.expr[4]).get(keyword) if call.expr else None
+    whole_site = Site(call.site.path, ir[1]) if ir else call.site
+    if isinstance(value, Const) and isinstance(value.value, str):
+        # R2.3: a bare string is iterated character by character
+        return [Dep((ch,), value_input, whole_site, via) for ch in dict.fromkeys(value.value)]
+    if not isinstance(value, Seq):
+        return [Dep(None, value_input, whole_site, via)]
+    items_ir = _ir_items(ir)
+    positions = [e[1] for e in items_ir] if items_ir and len(items_ir) == len(value.items) else None
+    deps = []
+    for i, element in enumerate(value.items):
+        site = Site(call.site.path, positions[i]) if positions else whole_site
+        for key in keys_of_dep(element):
+            deps.append(Dep(key, value_input, site, via))
+    return deps
+
+def keys_of_dep(element: Value) -> list:
+    """The key(s) one deps= element stands for; [None] when unknown."""
+    if isinstance(element, Definition):
+        if element.kind == "check" or not element.complete:
+            return [None]
+        return [s.key for s in element.specs] or [None]
+    if isinstance(element, Call) and element.name == "AssetDep":
+        return keys_of_dep(element.arg(0, "asset"))
+    return [coerce_key(element)]
+
+def is_resource_annotation(ev: Evaluator, module: str, annotation) -> Optional[bool]:
+    """R2.1.3: True for resource types, False for anything else, None when it cannot be known."""
+    if annotation is None:
+        return False
+    if annotation[0] == "const" and isinstance(annotation[2], str):
+        text = annotation[2].strip()
+        if not text.replace(".", "").replace("_", "").isalnum():
+            return None
+        parts = text.split(".")
+        value = ev.lookup(module, parts[0])
+        for part in parts[1:]:
+            value = ev.attribute(module, value, part)
+        return _is_resource_value(ev, value, 0)
+    return _is_resource_value(ev, ev.eval(module, annotation), 0)
+
+def _is_resource_value(ev: Evaluator, value: Value, depth: int) -> Optional[bool]:
+    if depth > 20:
+        return None
+    if isinstance(value, Dagster):
+        return value.name in RESOURCE_BASES
+    if isinstance(value, Call) and value.name == "ResourceParam[]":
+        return True
+    if isinstance(value, Call) and value.name.endswith("[]"):
+        return False
+    if isinstance(value, Cls):
+        verdicts = [_is_resource_value(ev, ev.eval(value.module, b), depth + 1) for b in value.facts.bases]
+        if True in verdicts:
+            return True
+        return None if None in verdicts else False
+    if isinstance(value, External):
+        root = value.qualname.split(".")[0]
+        if root == "builtins" or not root.startswith("dagster"):
+            return False
+        return True if value.qualname.endswith("Resource") else None
+    if isinstance(value, (Const, Opaque)):
+        return False
+    return None
+
+
+def param_keys(inputs: list) -> set:
+    return {d.key for d in inputs if d.via in ("param", "ins")}
+
+
+def _is_none(value: Value) -> bool:
+    return isinstance(value, Const) and value.value is None
+
+
+def _is_nothing(value: Optional[Value]) -> bool:
+    return isinstance(value, Dagster) and value.name == "Nothing"
+
+
+def _ir_items(ir) -> Optional[tuple]:
+    if ir is not None and ir[0] in ("list", "tuple", "set"):
+        return ir[2]
+    return None
