@@ -143,6 +143,12 @@ class FactsCache:
             self._all_facts()[source.rel] = (digest, facts)
             self.facts_changed = True
 
+    def remember(self, key: str, digest: str, facts) -> None:
+        """Keep extra facts under a key of their own (a prefiltered module's full facts)."""
+        if self.enabled:
+            self._all_facts()[key] = (digest, facts)
+            self.facts_changed = True
+
     def reusable_run(self, fingerprint: str) -> Optional[tuple]:
         """The last run's (data files, raw findings), when every input is unchanged."""
         if self.run and self.run.get("fingerprint") == fingerprint:

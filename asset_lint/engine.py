@@ -55,6 +55,7 @@ def _internal_finding(rel: str, pos, exc: Exception, rule: str = "") -> Finding:
                    detail="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
 
+FULL_FACTS = "#full"  # cache key suffix: a prefiltered module's full facts, once something needed them
 PARALLEL_THRESHOLD = 400  # files to extract before a process pool pays for its start-up
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are generated data, not Dagster code: skipped with a notice
 
@@ -130,6 +131,11 @@ def _load_vouched(files: list, facts_by_rel: dict, digests: dict, cache: FactsCa
                 elif digest:
                     cache.record(source, facts, digest, signature, new_facts=True)
             facts_by_rel[source.rel] = facts
+
+
+def _live(facts_by_rel: dict) -> set:
+    """Cache keys still wanted: every file, and the full facts of prefiltered ones."""
+    return {*facts_by_rel, *(rel + FULL_FACTS for rel in facts_by_rel)}
 
 
 def _data_files_unchanged(reused: tuple) -> bool:
@@ -225,14 +231,30 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     if reused is not None and _data_files_unchanged(reused):
         noqa = {rel: (f.noqa if f is not None else cache.noqa(rel)) for rel, f in facts_by_rel.items()} \
             if apply_noqa else {}
-        cache.save(set(facts_by_rel))
+        cache.save(_live(facts_by_rel))
         return Analysis(root, settings, keep(reused[1], settings, enabled, noqa, wanted), None, [], len(files), notices)
     _load_vouched(files, facts_by_rel, digests, cache, internal)
     noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
     findings = [_syntax_finding(f) for f in facts_by_rel.values()
                 if f.syntax_error and f.syntax_error.message != "internal error"]
-    project = build_project(root, facts_by_rel, location_specs, dg_projects,
-                            settings.extra_decorators())
+    def materialize(facts: FileFacts) -> FileFacts:
+        """Full facts of a prefiltered module another module needs (cached like any other facts)."""
+        key, digest = facts.rel + FULL_FACTS, digests.get(facts.rel, "")
+        cached = cache.facts_for(key, digest) if digest else None
+        if cached is not None:
+            return cached
+        data = sources.get(facts.rel)
+        if data is None:
+            try:
+                data = (root / facts.rel).read_bytes()
+            except OSError:
+                return FileFacts(facts.rel, facts.module, facts.is_package, syntax_error=SyntaxProblem("unreadable", 1, 0))
+        full = extract_source(data, facts.rel, facts.module, facts.is_package, lazy=False)
+        if digest and facts.rel not in sources:
+            cache.remember(key, digest, full)
+        return full
+
+    project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(), materialize)
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)
     # every rule runs: selection is a filter (below), so one run's findings serve any selection later
@@ -245,8 +267,8 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     findings.extend(internal)
     if fingerprint and not internal:
         data_files = [(str(p), signature_of(p)) for p in project.data_files]
-        cache.save(set(facts_by_rel), fingerprint, (data_files, findings))
+        cache.save(_live(facts_by_rel), fingerprint, (data_files, findings))
     else:
-        cache.save(set(facts_by_rel))
+        cache.save(_live(facts_by_rel))
     return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files),
                     notices)

@@ -222,8 +222,13 @@ class _ModuleWalker:
                     bind(element.id, Binding("unpack", (value, i), pos))
 
 
-def extract_source(source: bytes, rel: str, module: str, is_package: bool) -> FileFacts:
-    """Parse one file and collect its facts; a file Python cannot parse yields a SyntaxProblem."""
+def extract_source(source: bytes, rel: str, module: str, is_package: bool, lazy: bool = True) -> FileFacts:
+    """Parse one file and collect its facts; a file Python cannot parse yields a SyntaxProblem.
+
+    With `lazy`, a file whose bytes cannot mention Dagster (the prefilter) is only checked for
+    syntax: its facts say `lazy=True` and hold nothing, and `resolve` extracts it for real
+    (lazy=False) only if another module needs a constant from it.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business, not ours
@@ -234,15 +239,18 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool) -> Fi
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileFacts(rel, module, is_package, syntax_error=SyntaxProblem(str(exc) or type(exc).__name__, 1, 0))
     mentions = might_use_dagster(source)
+    if lazy and not mentions:
+        # imports only: enough to follow re-exports through this module without extracting it
+        importer = _ModuleWalker(module, is_package, light=True)
+        importer.statements([stmt for stmt in tree.body if isinstance(stmt, (ast.Import, ast.ImportFrom))])
+        return FileFacts(rel, module, is_package, bindings=importer.bindings, star_imports=tuple(importer.stars),
+                         noqa=_noqa_lines(source), lazy=True)
     walker = _ModuleWalker(module, is_package, light=not mentions)
-    limit = sys.getrecursionlimit()
     try:
         walker.statements(tree.body)
     except RecursionError:
         return FileFacts(rel, module, is_package,
                          syntax_error=SyntaxProblem("expression nested too deeply to analyse", 1, 0))
-    finally:
-        sys.setrecursionlimit(limit)
     return FileFacts(
         rel=rel, module=module, is_package=is_package, bindings=walker.bindings,
         star_imports=tuple(walker.stars), functions=tuple(walker.functions), noqa=_noqa_lines(source),

@@ -19,7 +19,7 @@ from typing import Any, Optional, Tuple
 Pos = Tuple[int, int, int, int]
 Expr = Tuple[Any, ...]
 
-SCHEMA_VERSION = 3  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 5  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,4 @@ class FileFacts:
     noqa: dict[int, Optional[frozenset]] = field(default_factory=dict)  # line -> codes (None = all)
     syntax_error: Optional[SyntaxProblem] = None
     mentions_dagster: bool = False
+    lazy: bool = False     # prefiltered: parsed for syntax only; resolve extracts it if a constant is needed

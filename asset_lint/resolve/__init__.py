@@ -42,7 +42,7 @@ class Project:
 
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
-                  extra_decorators: Optional[dict] = None) -> Project:
+                  extra_decorators: Optional[dict] = None, materialize=None) -> Project:
     """Evaluate every module-level name that could be a Dagster definition and every code location."""
     from asset_lint.resolve.dagster_api import DagsterApi
     from asset_lint.resolve.evaluate import Evaluator
@@ -50,7 +50,7 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
     modules = {f.module: f for f in facts_by_rel.values() if f.module}
     module_files = {m: f.rel for m, f in modules.items()}
     api = DagsterApi(extra_decorators)
-    evaluator = Evaluator(modules, api)
+    evaluator = Evaluator(modules, api, materialize)
     loaders = Loaders(root, module_files, dg_projects)
     api.loaders = loaders
     project = Project(root, facts_by_rel, evaluator, [])

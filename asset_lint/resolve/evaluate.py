@@ -36,8 +36,9 @@ def dagster_name(qualname: str) -> Optional[str]:
 class Evaluator:
     """Lazily evaluates names and expressions; memoised so one definition is one object."""
 
-    def __init__(self, modules: dict, interpret_call) -> None:
+    def __init__(self, modules: dict, interpret_call, materialize=None) -> None:
         self.modules: dict = modules            # module name -> FileFacts
+        self.materialize = materialize          # lazy FileFacts -> full FileFacts (reads the file again)
         self.interpret_call = interpret_call    # (evaluator, Call-site info) -> Value, from dagster_api
         self._names: dict = {}
         # every dotted prefix of a module name: packages, namespace packages included
@@ -45,6 +46,13 @@ class Evaluator:
         self._exprs: dict = {}
         self._active: set = set()
         self._shadows: dict = {}
+
+    def facts_of(self, module: str) -> Optional[FileFacts]:
+        """A module's facts, extracting a prefiltered (lazy) module on first need."""
+        facts = self.modules.get(module)
+        if facts is not None and facts.lazy and self.materialize is not None:
+            facts = self.modules[module] = self.materialize(facts)
+        return facts
 
     # names ---------------------------------------------------------------------------------
     def module_value(self, name: str) -> Value:
@@ -75,6 +83,9 @@ class Evaluator:
 
     def _lookup(self, module: str, name: str) -> Value:
         facts: Optional[FileFacts] = self.modules.get(module)
+        if facts is not None and facts.lazy and name in facts.bindings:
+            return self.binding_value(module, name, facts.bindings[name])  # a re-export: no need to extract
+        facts = self.facts_of(module)
         if facts is None:
             if module in self.packages:  # namespace package attribute
                 return self.module_value(f"{module}.{name}")

@@ -62,13 +62,18 @@ class Loaders:
 
     def module_objects(self, ev: Evaluator, module: str) -> list:
         """Every module attribute (imported names too), deduplicated by identity, in dir() order."""
-        facts = ev.modules.get(module)
+        facts = ev.facts_of(module)
         if facts is None:
             return [Unknown(f"module {module} not analysed")]
         if facts.syntax_error:
             return [Unknown(f"{facts.rel} has a syntax error")]
         values, seen = [], set()
         for name in sorted(facts.bindings):
+            binding = facts.bindings[name]
+            if binding.kind == "from":
+                source = ev.modules.get(binding.value[0])
+                if source is not None and source.lazy and binding.value[1] not in source.bindings:
+                    continue  # defined in a module that cannot mention Dagster: not a definition
             value = ev.lookup(module, name)
             if isinstance(value, Unknown) and value.reason == "circular definition":
                 continue  # being defined right now: at this point of Python's import it does not exist yet
