@@ -88,10 +88,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 0
         overrides = {"select": _codes(args.select), "extend_select": _codes(args.extend_select),
                      "ignore": _codes(args.ignore)}
-        analysis = analyse(args.paths, overrides, use_cache=not args.no_cache, locations=args.location)
+        analyses = [analyse(group, overrides, use_cache=not args.no_cache, locations=args.location)
+                    for group in _by_project(args.paths)]
     except ConfigError as exc:
         sys.stderr.write(f"asset-lint: error: {exc}\n")
         return 2
+    analysis = analyses[0]
+    if len(analyses) > 1:  # paths in several projects: one report, each finding placed from its own root
+        analysis.findings = [_rebase(f, a.root, analysis.root) for a in analyses for f in a.findings]
+        analysis.files = sum(a.files for a in analyses)
+        analysis.notices = [n for a in analyses for n in a.notices]
     findings = analysis.findings
     for notice in analysis.notices:
         sys.stderr.write(f"asset-lint: {notice}\n")
@@ -116,8 +122,34 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for code, path, identity in stale:
             sys.stderr.write(f"asset-lint: stale baseline entry: {code} {path} {identity} "
                              "(fixed? run --write-baseline to prune)\n")
+    if args.output_format != "sarif":  # SARIF keeps project-root paths under %SRCROOT%
+        findings = [_rebase(f, analysis.root, Path.cwd(), outside_absolute=True) for f in findings]
     sys.stdout.write(_render(args.output_format, findings, analysis, args.statistics))
     return 1 if findings and not args.exit_zero else 0
+
+
+def _by_project(paths: list) -> list:
+    """The paths grouped by the project that holds them, in first-seen order."""
+    from asset_lint.discover import find_project_root
+    groups: dict = {}
+    for path in paths:
+        target = Path(path)
+        root = find_project_root(target) if target.exists() else Path(path)
+        groups.setdefault(root, []).append(path)
+    return list(groups.values())
+
+
+def _rebase(finding, root: Path, base: Path, outside_absolute: bool = False):
+    """The finding with its path relative to `base` (the working directory, as ruff and flake8 print)."""
+    import dataclasses
+    import os
+    from asset_lint.findings import Site
+    absolute = (root / finding.path).resolve() if finding.path else root
+    try:
+        shown = absolute.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        shown = str(absolute) if outside_absolute else os.path.relpath(absolute, base).replace(os.sep, "/")
+    return dataclasses.replace(finding, site=Site(shown, finding.site.span))
 
 
 def _rule_meta() -> dict:

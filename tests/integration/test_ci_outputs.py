@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,10 @@ PROJECT = {
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "asset_lint", *args], capture_output=True, text=True)
+    """From inside the project, as CI runs it (annotation paths are relative to the working directory)."""
+    return subprocess.run([sys.executable, "-m", "asset_lint", *args], capture_output=True, text=True,
+                          cwd=args[-1] if Path(args[-1]).is_dir() else None,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
 
 
 def test_sarif_is_valid_and_carries_related_locations(tmp_path):

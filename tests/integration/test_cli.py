@@ -89,3 +89,12 @@ def test_user_files_are_never_written(tmp_path):
     run("graph", str(tmp_path))
     after = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     assert before == after
+
+
+def test_paths_are_relative_to_the_working_directory_and_several_projects_work(tmp_path):
+    make_project(tmp_path / "one", BROKEN)
+    make_project(tmp_path / "two", BROKEN)
+    result = run("check", "one", "two/defs", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("one/defs/assets.py:4:14: DG002") and lines[1].startswith("two/defs/assets.py:4:14: DG002")
+    assert lines[-1] == "Found 2 errors."

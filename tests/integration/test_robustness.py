@@ -21,8 +21,14 @@ defs = Definitions(assets=[raw_orders, orders])
 
 
 def run(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
+    """asset-lint from inside the project (paths are printed relative to the working directory)."""
+    if cwd is None and Path(args[-1]).is_dir():
+        cwd = args[-1]
+    repo = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, **(env or {})}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), repo) if p)
     return subprocess.run([sys.executable, "-m", "asset_lint", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})}, timeout=600)
+                          env=env, timeout=600)
 
 
 def test_syntax_error_is_dg000_and_references_into_it_become_unknown(tmp_path):
