@@ -185,7 +185,11 @@ class FactsCache:
         fd, temp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(payload, handle, protocol=4)
+                pickler = pickle.Pickler(handle, protocol=4)
+                # no memo: facts share nothing worth deduplicating, and on 100,000 modules the memo
+                # (one entry per object written) would cost more memory than the facts themselves
+                pickler.fast = True
+                pickler.dump(payload)
             os.replace(temp, self.directory / name)
         except BaseException:
             os.unlink(temp)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 
 from asset_lint.extract.facts import Expr, Pos
 
@@ -24,9 +25,9 @@ def to_ir(node: ast.AST) -> Expr:
             return ("const", pos, value)
         return ("unknown", pos, "constant")
     if isinstance(node, ast.Name):
-        return ("name", pos, node.id)
+        return ("name", pos, sys.intern(node.id))  # names repeat across files: one string each
     if isinstance(node, ast.Attribute):
-        return ("attr", pos, to_ir(node.value), node.attr)
+        return ("attr", pos, to_ir(node.value), sys.intern(node.attr))
     if isinstance(node, ast.Call):
         args = tuple(to_ir(a) for a in node.args)
         kwargs = tuple((k.arg, to_ir(k.value)) for k in node.keywords)

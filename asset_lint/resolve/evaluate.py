@@ -169,14 +169,23 @@ class Evaluator:
 
     # expressions ---------------------------------------------------------------------------
     def eval(self, module: str, expr) -> Value:
-        """Evaluate one IR expression inside `module`."""
+        """Evaluate one IR expression inside `module`.
+
+        Only calls are memoised (a call may create a definition, whose identity must be stable);
+        everything else is cheap to recompute and not worth the memory on large projects.
+        """
+        if expr[0] != "call":
+            try:
+                return self._eval(module, expr)
+            except RecursionError:  # an expression nested too deeply to follow is simply unknown
+                return Unknown("nested too deeply")
         memo_key = (module, id(expr))
         cached = self._exprs.get(memo_key)
         if cached is not None and cached[0] is expr:
             return cached[1]
         try:
             value = self._eval(module, expr)
-        except RecursionError:  # an expression nested too deeply to follow is simply unknown
+        except RecursionError:
             value = Unknown("nested too deeply")
         self._exprs[memo_key] = (expr, value)
         return value
