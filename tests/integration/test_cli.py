@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from projects import make_project
 
@@ -21,7 +23,9 @@ BROKEN = {
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "asset_lint", *args], capture_output=True, text=True, cwd=cwd)
+    repo = str(Path(__file__).resolve().parents[2])
+    return subprocess.run([sys.executable, "-m", "asset_lint", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": repo})
 
 
 def test_text_output_and_exit_status(tmp_path):
