@@ -1,93 +1,384 @@
 """Measure asset-lint against what real Dagster computed for a public project (../shared/corpus/).
 
-    python benchmarks/corpus_compare.py CORPUS_JSON PROJECT_FOLDER [--discover] [--json]
+    python benchmarks/corpus_compare.py CORPUS_JSON PROJECT_FOLDER [--asset-lint CMD]
+                                        [--name-locations] [--ours FILE] [--json] [--verbose]
+    python benchmarks/corpus_compare.py --self-test [CORPUS_JSON ...]
 
-By default each code location of the corpus is named to asset-lint with `-m NAME=MODULE` (so the
-graphs are compared location by location); `--discover` lets asset-lint find the locations from
-the project's own config instead. Prints keys / edges / file:line agreement per location and in
-total. Assets Dagster loaded from site-packages or without a file are "not statically visible"
-and left out of recall. A measurement, not a test: it always exits 0.
+Runs `CMD graph PROJECT_FOLDER --format json` (CMD defaults to `python -m asset_lint`) and compares
+its graph with the corpus, code location by code location. A location of ours is matched to the
+corpus's by name, else by module (the corpus's locations[*].spec.module). Figures:
+
+  keys      corpus keys asset-lint found / missing / extra (auto-stubs are never keys, only deps)
+  edges     (key, parent) pairs found / missing / extra
+  file:line matched keys whose file and line agree; likewise kind and group
+
+Assets whose corpus `file` is None or inside site-packages are "not statically visible": they are
+left out of recall (keys and edges) and reported apart; finding them is never counted as extra.
+A measurement, not a test: exits 0 whatever the figures (2 if asset-lint gave no JSON at all).
+`--self-test` feeds the comparison a fake asset-lint output made from the corpus itself (expects
+100%), then a damaged copy (expects exactly the damage), and exits 1 if either disagrees.
+Standard library only.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-
-def run_asset_lint(folder: Path, locations: dict, discover: bool) -> dict:
-    command = [sys.executable, "-m", "asset_lint", "graph", str(folder)]
-    if not discover:
-        for name, module in locations.items():
-            command += ["-m", f"{name}={module}"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"asset-lint graph failed:\n{result.stderr}")
-    return json.loads(result.stdout)
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPORA = sorted((HERE.parent.parent / "shared" / "corpus").glob("*.json"))
+# Where the corpus harness had the projects checked out; only matters for keys built from an
+# absolute path (a Sling stream read from `file://<root>/...`), see normalise_key.
+CORPUS_ROOT = "/tmp/corpus"
 
 
-def compare(corpus: dict, ours: dict) -> dict:
-    """Per-location and total figures."""
-    specs = {name: loc.get("spec", {}) for name, loc in corpus.get("locations", {}).items()}
-    module_to_name = {spec.get("module"): name for name, spec in specs.items()}
-    mine: dict = {}
-    for asset in ours["assets"]:
-        location = asset["location"] if asset["location"] in specs else module_to_name.get(asset["location"], asset["location"])
-        mine.setdefault(location, {})[asset["key"]] = asset
-    rows, total = [], {k: 0 for k in ("keys", "found", "extra", "edges", "edges_found", "edges_extra",
-                                       "lines", "lines_ok", "kinds_ok", "invisible")}
-    for name, location in sorted(corpus.get("locations", {}).items()):
-        theirs = {k: a for k, a in location.get("assets", {}).items() if not a.get("auto_stub")}
-        visible = {k: a for k, a in theirs.items() if a.get("file") and "site-packages" not in a["file"]}
-        found = mine.get(name, {})
-        row = {"location": name, "loaded": location.get("ok", True), "keys": len(visible),
-               "found": len(set(visible) & set(found)), "extra": len(set(found) - set(theirs)),
-               "invisible": len(theirs) - len(visible)}
-        edges = {(k, d) for k, a in visible.items() for d in a["deps"]}
-        my_edges = {(k, d) for k, a in found.items() for d in a["deps"]}
-        row.update(edges=len(edges), edges_found=len(edges & my_edges), edges_extra=len(my_edges - edges - {
-            (k, d) for k, a in theirs.items() for d in a["deps"]}))
-        both = set(visible) & set(found)
-        row.update(lines=len(both), lines_ok=sum((visible[k]["file"], visible[k]["line"]) ==
-                                                  (found[k]["filename"], found[k]["line"]) for k in both),
-                   kinds_ok=sum(visible[k]["kind"] == found[k]["kind"] for k in both))
-        row["missing"] = sorted(set(visible) - set(found))[:8]
-        row["extra_keys"] = sorted(set(found) - set(theirs))[:8]
+# ---------------------------------------------------------------------------------------------
+# Reading the two sides
+
+
+def corpus_locations(corpus: dict) -> dict[str, dict]:
+    """name -> {"spec", "ok", "errors", "assets": {key: asset}} (auto-stubs included)."""
+    out: dict[str, dict] = {}
+    for name, loc in (corpus.get("locations") or {}).items():
+        assets = loc.get("assets")
+        if assets is None:  # a location that failed to load has no "assets": take the top level
+            assets = {k: a for k, a in (corpus.get("assets") or {}).items()
+                      if a.get("location") == name or name in (a.get("also_in") or [])}
+        out[name] = {"spec": loc.get("spec") or {}, "ok": loc.get("ok", True),
+                     "errors": loc.get("errors") or [], "assets": assets}
+    if not out:  # no per-location data at all: one anonymous location
+        out[""] = {"spec": {}, "ok": True, "errors": [], "assets": corpus.get("assets") or {}}
+    return out
+
+
+def statically_visible(asset: dict) -> bool:
+    file = asset.get("file")
+    return bool(file) and "site-packages" not in file
+
+
+def norm_path(path) -> str | None:
+    if path is None:
+        return None
+    path = str(path).replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _sanitise(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
+
+
+def normalise_key(key: str, roots: list[str]) -> str:
+    """Replace an absolute checkout path baked into a key (as Sling does for `file://` streams)."""
+    for root in roots:
+        if root and root in key:
+            key = key.replace(root, "<ROOT>")
+    return key
+
+
+def run_asset_lint(command: str | None, folder: Path, locations: dict[str, str]) -> dict:
+    cmd = shlex.split(command) if command else [sys.executable, "-m", "asset_lint"]
+    cmd += ["graph", str(folder), "--format", "json"]
+    for name, module in locations.items():
+        cmd += ["-m", f"{name}={module}"]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        return json.loads(result.stdout)
+    except json.JSONDecodeError:
+        sys.stderr.write(f"asset-lint gave no JSON (exit {result.returncode}): {shlex.join(cmd)}\n"
+                         f"{result.stderr[-4000:]}\n")
+        raise SystemExit(2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing
+
+
+def match_locations(theirs: dict[str, dict], ours: dict) -> tuple[dict[str, str], list[dict]]:
+    """Our location name -> corpus location name, and our locations the corpus does not have."""
+    by_module = {loc["spec"].get("module"): name for name, loc in theirs.items()
+                 if loc["spec"].get("module")}
+    mapping: dict[str, str] = {}
+    declared = {loc.get("name"): loc for loc in ours.get("locations") or []}
+    names = set(declared) | {a.get("location") for a in ours.get("assets") or []}
+    for name in names:
+        module = (declared.get(name) or {}).get("module")
+        if name in theirs:
+            mapping[name] = name
+        elif module in by_module:
+            mapping[name] = by_module[module]
+        elif name in by_module:  # an asset's "location" given as a module name
+            mapping[name] = by_module[name]
+    unmatched = []
+    for name in sorted(n for n in names if n not in mapping):
+        keys = [a["key"] for a in ours.get("assets") or [] if a.get("location") == name]
+        unmatched.append({"location": name, "module": (declared.get(name) or {}).get("module"),
+                          "keys": len(keys), "sample": sorted(keys)[:8]})
+    return mapping, unmatched
+
+
+def compare(corpus: dict, ours: dict, folder: Path | None = None,
+            corpus_root: str = CORPUS_ROOT) -> dict:
+    theirs = corpus_locations(corpus)
+    roots = []
+    repo_dir = (corpus.get("repo") or corpus.get("project") or "").split("/")[-1]
+    if repo_dir:
+        roots.append(_sanitise("/".join(p for p in (corpus_root, repo_dir, corpus.get("subfolder") or "") if p)))
+    if folder is not None:
+        roots.append(_sanitise(str(folder.resolve())))
+    nk = lambda key: normalise_key(key, roots)  # noqa: E731
+
+    mapping, unmatched = match_locations(theirs, ours)
+    complete = {}
+    for loc in ours.get("locations") or []:
+        if loc.get("name") in mapping:
+            complete[mapping[loc["name"]]] = loc.get("complete")
+    mine_by_loc: dict[str, dict[str, dict]] = {}
+    duplicates: dict[str, list[str]] = {}
+    for asset in ours.get("assets") or []:
+        target = mapping.get(asset.get("location"))
+        if target is None:
+            continue
+        key = nk(asset["key"])
+        if key in mine_by_loc.setdefault(target, {}):
+            duplicates.setdefault(target, []).append(key)
+            continue
+        mine_by_loc[target][key] = asset
+
+    rows = []
+    total_fields = ("keys", "found", "extra", "edges", "edges_found", "edges_extra", "matched",
+                    "lines_ok", "kinds_ok", "groups_ok", "invisible", "invisible_found",
+                    "invisible_edges", "invisible_edges_found")
+    total = dict.fromkeys(total_fields, 0)
+    for name in sorted(theirs):
+        loc = theirs[name]
+        all_assets = {nk(k): a for k, a in loc["assets"].items()}
+        real = {k: a for k, a in all_assets.items() if not a.get("auto_stub")}
+        visible = {k: a for k, a in real.items() if statically_visible(a)}
+        invisible = {k: a for k, a in real.items() if k not in visible}
+        mine = mine_by_loc.get(name, {})
+
+        edges = {(k, nk(d)) for k, a in visible.items() for d in a.get("deps") or []}
+        inv_edges = {(k, nk(d)) for k, a in invisible.items() for d in a.get("deps") or []}
+        my_edges = {(k, nk(d)) for k, a in mine.items() for d in a.get("deps") or []}
+        both = sorted(set(visible) & set(mine))
+        line_bad = [k for k in both if (norm_path(visible[k].get("file")), visible[k].get("line"))
+                    != (norm_path(mine[k].get("filename")), mine[k].get("line"))]
+        kind_bad = [k for k in both if visible[k].get("kind") != mine[k].get("kind")]
+        group_bad = [k for k in both if visible[k].get("group") != mine[k].get("group")]
+        row = {
+            "location": name,
+            "module": loc["spec"].get("module"),
+            "loaded": bool(loc["ok"]),
+            "complete": complete.get(name),
+            "keys": len(visible),
+            "found": len(both),
+            "extra": len(set(mine) - set(real)),
+            "edges": len(edges),
+            "edges_found": len(edges & my_edges),
+            "edges_extra": len(my_edges - edges - inv_edges),
+            "matched": len(both),
+            "lines_ok": len(both) - len(line_bad),
+            "kinds_ok": len(both) - len(kind_bad),
+            "groups_ok": len(both) - len(group_bad),
+            "invisible": len(invisible),
+            "invisible_found": len(set(invisible) & set(mine)),
+            "invisible_edges": len(inv_edges),
+            "invisible_edges_found": len(inv_edges & my_edges),
+            "missing_keys": sorted(set(visible) - set(mine)),
+            "extra_keys": sorted(set(mine) - set(real)),
+            "missing_edges": sorted(edges - my_edges),
+            "extra_edges": sorted(my_edges - edges - inv_edges),
+            "line_mismatches": [{"key": k, "corpus": f"{visible[k].get('file')}:{visible[k].get('line')}",
+                                 "ours": f"{mine[k].get('filename')}:{mine[k].get('line')}"} for k in line_bad],
+            "kind_mismatches": [{"key": k, "corpus": visible[k].get("kind"), "ours": mine[k].get("kind")}
+                                for k in kind_bad],
+            "group_mismatches": [{"key": k, "corpus": visible[k].get("group"), "ours": mine[k].get("group")}
+                                 for k in group_bad],
+            "invisible_keys": sorted(invisible),
+            "duplicate_keys": sorted(set(duplicates.get(name, []))),
+            "errors": [f"{e.get('type', '')}: {e.get('message', '')}"[:200] for e in loc["errors"]],
+        }
         rows.append(row)
-        for k in total:
-            total[k] += row[k]
-    return {"locations": rows, "total": total}
+        for field in total_fields:
+            total[field] += row[field]
+    return {"project": corpus.get("project"), "commit": corpus.get("commit"),
+            "locations": rows, "total": total, "locations_not_in_corpus": unmatched}
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
 
 
 def pct(a: int, b: int) -> str:
     return f"{a}/{b} ({100.0 * a / b:.1f}%)" if b else f"{a}/0"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path)
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--discover", action="store_true", help="let asset-lint find the code locations")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+def total_line(t: dict) -> str:
+    return (f"keys: {pct(t['found'], t['keys'])} extra {t['extra']} | "
+            f"edges: {pct(t['edges_found'], t['edges'])} extra {t['edges_extra']} | "
+            f"file:line {t['lines_ok']}/{t['matched']} | kind {t['kinds_ok']}/{t['matched']} | "
+            f"group {t['groups_ok']}/{t['matched']} | not statically visible: "
+            f"{t['invisible_found']}/{t['invisible']} keys, {t['invisible_edges_found']}/{t['invisible_edges']} edges found")
+
+
+def print_report(figures: dict, verbose: bool) -> None:
+    limit = None if verbose else 6
+    cut = lambda items: items if limit is None else items[:limit]  # noqa: E731
+    more = lambda items: "" if limit is None or len(items) <= limit else f" (+{len(items) - limit})"  # noqa: E731
+    print(f"{figures.get('project')} @ {str(figures.get('commit'))[:12]}")
+    header = (f"{'location':<26} {'dagster':>7} {'ours':>8} {'keys':>9} {'extra':>5} {'edges':>9} "
+              f"{'extra':>5} {'file:line':>9} {'kind':>7} {'group':>7} {'invisible':>9}")
+    print(header)
+    print("-" * len(header))
+    for r in figures["locations"]:
+        ours = {True: "complete", False: "partial", None: "-"}[r["complete"]]
+        print(f"{r['location']:<26} {'ok' if r['loaded'] else 'FAILED':>7} {ours:>8} "
+              f"{r['found']:>4}/{r['keys']:<4} {r['extra']:>5} {r['edges_found']:>4}/{r['edges']:<4} "
+              f"{r['edges_extra']:>5} {r['lines_ok']:>4}/{r['matched']:<4} {r['kinds_ok']:>3}/{r['matched']:<3} "
+              f"{r['groups_ok']:>3}/{r['matched']:<3} {r['invisible_found']:>4}/{r['invisible']:<4}")
+    print("-" * len(header))
+    for r in figures["locations"]:
+        details = []
+        if r["errors"]:
+            details.append("  dagster failed to load it: " + "; ".join(r["errors"]))
+        for label, items in (("missing keys", r["missing_keys"]), ("extra keys", r["extra_keys"]),
+                             ("not statically visible", r["invisible_keys"]),
+                             ("duplicate keys in our output", r["duplicate_keys"])):
+            if items:
+                details.append(f"  {label}: {', '.join(cut(items))}{more(items)}")
+        for label, items in (("missing edges", r["missing_edges"]), ("extra edges", r["extra_edges"])):
+            if items:
+                details.append(f"  {label}: " + ", ".join(f"{k} <- {d}" for k, d in cut(items)) + more(items))
+        for label, items in (("file:line differs", r["line_mismatches"]), ("kind differs", r["kind_mismatches"]),
+                             ("group differs", r["group_mismatches"])):
+            if items:
+                details.append(f"  {label}: " + ", ".join(f"{m['key']} (corpus {m['corpus']}, ours {m['ours']})"
+                                                           for m in cut(items)) + more(items))
+        if details:
+            print(f"{r['location']}:")
+            print("\n".join(details))
+    for u in figures["locations_not_in_corpus"]:
+        print(f"location not in corpus: {u['location']} ({u['module']}), {u['keys']} keys: "
+              f"{', '.join(u['sample'])}{' ...' if u['keys'] > len(u['sample']) else ''}")
+    print(total_line(figures["total"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-test: a fake asset-lint output built from the corpus itself
+
+
+def fake_output(corpus: dict) -> dict:
+    """What a perfect asset-lint would print. Every other location is named differently (with the
+    right module), so the module fallback is exercised too."""
+    assets, locations = [], []
+    for i, (name, loc) in enumerate(sorted(corpus_locations(corpus).items())):
+        module = loc["spec"].get("module")
+        ours_name = name if i % 2 == 0 or not module else f"renamed_{i}"
+        locations.append({"name": ours_name, "module": module, "complete": True})
+        for key, a in loc["assets"].items():
+            if a.get("auto_stub"):
+                continue
+            assets.append({"key": key, "deps": list(a.get("deps") or []), "kind": a.get("kind"),
+                           "group": a.get("group"), "filename": a.get("file"), "line": a.get("line"),
+                           "location": ours_name})
+    return {"assets": assets, "ops": [], "jobs": [], "locations": locations}
+
+
+def self_test(paths: list[Path]) -> int:
+    failures = 0
+    if not paths:
+        print("self-test: no corpus JSON given and none found in ../shared/corpus/")
+        return 1
+    for path in paths:
+        corpus = json.loads(path.read_text())
+        perfect = compare(corpus, fake_output(corpus))
+        t = perfect["total"]
+        ok = (t["found"] == t["keys"] and t["edges_found"] == t["edges"] and t["extra"] == 0
+              and t["edges_extra"] == 0 and t["lines_ok"] == t["matched"] == t["keys"]
+              and t["kinds_ok"] == t["matched"] and t["groups_ok"] == t["matched"]
+              and t["invisible_found"] == t["invisible"] and not perfect["locations_not_in_corpus"])
+        print(f"{'ok  ' if ok else 'FAIL'} {path.name} perfect: {total_line(t)}")
+        failures += not ok
+
+        # Damage a copy: drop one visible asset, add an extra key and an extra edge, move a line,
+        # flip a kind, add a location the corpus does not have; check each shows exactly once.
+        damaged = fake_output(corpus)
+        visible_assets = [a for a in damaged["assets"] if a["filename"] and "site-packages" not in a["filename"]]
+        if not visible_assets:
+            continue
+        dropped = max(visible_assets, key=lambda a: (len(a["deps"]), a["key"]))
+        damaged["assets"].remove(dropped)
+        victim = next(a for a in damaged["assets"] if a in visible_assets)
+        victim["line"] = (victim["line"] or 0) + 1
+        victim["kind"] = "observable" if victim["kind"] != "observable" else "materializable"
+        victim["deps"].append("no/such/parent")
+        damaged["assets"].append(dict(victim, key="no/such/key", deps=[]))
+        damaged["assets"].append(dict(victim, key="elsewhere", deps=[], location="not_a_location"))
+        damaged["locations"].append({"name": "not_a_location", "module": "nowhere", "complete": True})
+        dropped_loc = compare(corpus, damaged)["total"]
+        d = dropped_loc
+        expected = {"found": t["found"] - 1, "extra": 1, "edges_found": t["edges_found"] - len(dropped["deps"]),
+                    "edges_extra": 1, "lines_ok": t["lines_ok"] - 2, "kinds_ok": t["kinds_ok"] - 2,
+                    "matched": t["matched"] - 1}
+        got = {k: d[k] for k in expected}
+        ok = got == expected and len(compare(corpus, damaged)["locations_not_in_corpus"]) == 1
+        print(f"{'ok  ' if ok else 'FAIL'} {path.name} damaged: {total_line(d)}")
+        if not ok:
+            print(f"     expected {expected}\n     got      {got}")
+        failures += not ok
+    print(f"{2 * len(paths) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("corpus", type=Path, nargs="?", help="one of ../shared/corpus/*.json")
+    parser.add_argument("folder", type=Path, nargs="?", help="the project folder the corpus names")
+    parser.add_argument("--asset-lint", metavar="CMD", help="command to run (default: python -m asset_lint)")
+    parser.add_argument("--name-locations", action="store_true",
+                        help="pass the corpus's locations to asset-lint as -m NAME=MODULE instead of "
+                             "letting it discover them (the university's lessons are declared nowhere)")
+    parser.add_argument("--ours", type=Path, metavar="FILE", help="read asset-lint's JSON from FILE, run nothing")
+    parser.add_argument("--corpus-root", default=CORPUS_ROOT,
+                        help=f"where the corpus harness had the checkout (default {CORPUS_ROOT})")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every missing/extra item")
+    parser.add_argument("--self-test", nargs="*", type=Path, metavar="CORPUS_JSON",
+                        help="check the comparison itself on fake outputs made from the corpus")
+    args = parser.parse_args(argv)
+
+    if args.self_test is not None:
+        paths = list(args.self_test) + ([args.corpus] if args.corpus else [])
+        return self_test(paths or DEFAULT_CORPORA)
+    if args.corpus is None or args.folder is None:
+        parser.error("CORPUS_JSON and PROJECT_FOLDER are required (or --self-test)")
     corpus = json.loads(args.corpus.read_text())
-    specs = {name: loc["spec"]["module"] for name, loc in corpus.get("locations", {}).items() if loc.get("spec")}
-    figures = compare(corpus, run_asset_lint(args.folder, specs, args.discover))
+    if args.ours:
+        ours = json.loads(args.ours.read_text())
+    else:
+        named = {}
+        if args.name_locations:
+            named = {name: loc["spec"]["module"] for name, loc in corpus_locations(corpus).items()
+                     if loc["spec"].get("module")}
+        ours = run_asset_lint(args.asset_lint, args.folder, named)
+    figures = compare(corpus, ours, args.folder, args.corpus_root)
     if args.json:
         print(json.dumps(figures, indent=2))
-        return
-    print(f"{'location':<28} {'keys':>14} {'extra':>5} {'edges':>14} {'file:line':>10} {'kind':>6}  missing")
-    for row in figures["locations"]:
-        print(f"{row['location']:<28} {row['found']:>5}/{row['keys']:<8} {row['extra']:>5} "
-              f"{row['edges_found']:>5}/{row['edges']:<8} {row['lines_ok']:>4}/{row['lines']:<5} "
-              f"{row['kinds_ok']:>3}/{row['lines']:<3} {', '.join(row['missing'])}")
-    t = figures["total"]
-    print(f"keys: {pct(t['found'], t['keys'])} extra {t['extra']} | edges: {pct(t['edges_found'], t['edges'])} "
-          f"extra {t['edges_extra']} | file:line {pct(t['lines_ok'], t['lines'])} | kind {pct(t['kinds_ok'], t['lines'])}"
-          f" | not statically visible: {t['invisible']}")
+    else:
+        print_report(figures, args.verbose)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
