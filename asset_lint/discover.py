@@ -71,30 +71,6 @@ def _walk(root: Path, exclude: Sequence[str], wanted=lambda name: name.endswith(
                 yield Path(folder) / f
 
 
-def source_roots(root: Path, files: Iterable[Path], extra: Iterable[Path] = ()) -> list[Path]:
-    """Folders imports start from: the root, folders with a project marker, and their src/."""
-    roots = {root, *(p.resolve() for p in extra)}
-    folders = {p.parent for p in files}
-    for folder in folders:
-        for candidate in (folder, *folder.parents):
-            if candidate == root or root not in candidate.parents:
-                break
-            if any((candidate / m).is_file() for m in PROJECT_MARKERS):
-                roots.add(candidate)
-    for r in list(roots):
-        if (r / "src").is_dir():
-            roots.add(r / "src")
-    return sorted(roots, key=lambda p: len(p.parts), reverse=True)
-
-
-def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, bool]:
-    """Dotted module name relative to the nearest source root (namespace packages included)."""
-    for r in roots:
-        if r == path.parent or r in path.parents:
-            return _dotted(path.relative_to(r).with_suffix("").parts)
-    return "", False
-
-
 def _dotted(parts) -> tuple:
     parts = list(parts)
     is_package = parts[-1] == "__init__"

@@ -111,9 +111,6 @@ class AssetGraph:
         """Whether some definition or external declaration in this location has the key."""
         return key in self.producers
 
-    def is_stub(self, key: tuple) -> bool:
-        return key in self.stubs
-
     def closest_keys(self, key: tuple, limit: int = 10) -> list:
         """Dagster's own "did you mean" candidates (semantics Appendix A), via indexes, not a full scan."""
         if not hasattr(self, "_by_prefix"):

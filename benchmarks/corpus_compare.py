@@ -307,6 +307,18 @@ def self_test(paths: list[Path]) -> int:
         print(f"{'ok  ' if ok else 'FAIL'} {path.name} perfect: {total_line(t)}")
         failures += not ok
 
+        # The same, checked out elsewhere: keys that embed the checkout path must still match.
+        repo_dir = (corpus.get("repo") or corpus.get("project") or "").split("/")[-1]
+        theirs_root = _sanitise("/".join(p for p in (CORPUS_ROOT, repo_dir, corpus.get("subfolder") or "") if p))
+        folder = Path("/elsewhere/checkout") / repo_dir
+        moved = json.loads(json.dumps(fake_output(corpus)).replace(theirs_root, _sanitise(str(folder.resolve()))))
+        m = compare(corpus, moved, folder)["total"]
+        embeds = theirs_root in json.dumps(corpus.get("assets"))
+        ok = (m["found"], m["edges_found"], m["extra"], m["edges_extra"]) == (t["found"], t["edges_found"], 0, 0)
+        print(f"{'ok  ' if ok else 'FAIL'} {path.name} moved checkout"
+              f"{'' if embeds else ' (no key embeds the checkout path)'}: {total_line(m)}")
+        failures += not ok
+
         # Damage a copy: drop one visible asset, add an extra key and an extra edge, move a line,
         # flip a kind, add a location the corpus does not have; check each shows exactly once.
         damaged = fake_output(corpus)
@@ -333,7 +345,7 @@ def self_test(paths: list[Path]) -> int:
         if not ok:
             print(f"     expected {expected}\n     got      {got}")
         failures += not ok
-    print(f"{2 * len(paths) - failures} passed, {failures} failed")
+    print(f"{3 * len(paths) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 import warnings
-from typing import Optional
 
 from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
 from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir
@@ -256,8 +254,3 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool, lazy:
         star_imports=tuple(walker.stars), functions=tuple(walker.functions), noqa=_noqa_lines(source),
         mentions_dagster=mentions,
     )
-
-
-def file_has_error(facts: FileFacts) -> Optional[str]:
-    """The syntax problem of a file, if any."""
-    return facts.syntax_error.message if facts.syntax_error else None

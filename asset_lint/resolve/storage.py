@@ -68,8 +68,3 @@ def storage_uses(ev: Evaluator, func: Func) -> list:
         else:
             uses.append(StorageUse(access.mode, "path:" + text, site, access.method))
     return uses
-
-
-def writes_anything(func: Func) -> bool:
-    """True when the body writes a long-lived object, even one whose name is not a constant."""
-    return any(a.mode == "write" for a in func.facts.storage)
