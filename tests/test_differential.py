@@ -1,14 +1,17 @@
 """Differential tests: real Dagster (pinned, from PyPI) is the oracle for asset-lint's graph.
 
-Every loadable project — fixture cases marked `[tool.fixture] dagster = "loads"`, the bundled
-examples, and each catalogue entry's "Use instead" — is loaded by Dagster in a subprocess, and for
-each code location asset-lint finds, Dagster's keys, parents and kinds must equal asset-lint's.
-Cases marked `dagster = "fails"` must make Dagster raise (with the expected message, when given).
+Every fixture case declares Dagster's verdict in `[tool.fixture] dagster = "loads" | "fails"`.
+The oracle half (`differential/dagster_oracle.py`, no asset-lint import) proves those verdicts:
+"loads" cases load, "fails" cases raise the stated error. The comparison half runs
+`python -m asset_lint graph CASE --format json` and, per code location, requires Dagster's keys
+(auto-created stubs aside), each key's sorted parents (stubs included) and kind to equal ours.
+The bundled examples and each catalogue entry's projects are compared the same way.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,60 +20,107 @@ import pytest
 
 pytest.importorskip("dagster")
 
-from asset_lint.catalogue import load_catalogue, write_example_project  # noqa: E402
-from asset_lint.engine import analyse  # noqa: E402
-from asset_lint.graph import graph_payload  # noqa: E402
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
 TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 ORACLE = TESTS / "differential" / "dagster_oracle.py"
+ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _fixture_setting(case: Path) -> dict:
+    return tomllib.loads((case / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {}).get("fixture", {})
 
 
 def _fixture_cases(verdict: str) -> list:
-    cases = []
-    for pyproject in sorted((TESTS / "fixtures").glob("DG*/*/pyproject.toml")):
-        fixture = tomllib.loads(pyproject.read_text()).get("tool", {}).get("fixture", {})
-        if fixture.get("dagster") == verdict:
-            cases.append(pytest.param(pyproject.parent, fixture.get("error"),
-                                      id=f"{pyproject.parent.parent.name}/{pyproject.parent.name}"))
-    return cases
+    return [pytest.param(case, _fixture_setting(case).get("error"), id=f"{case.parent.name}/{case.name}")
+            for case in sorted(p.parent for p in (TESTS / "fixtures").glob("DG*/*/pyproject.toml"))
+            if _fixture_setting(case).get("dagster") == verdict]
 
 
-def oracle(project: Path, module: str) -> dict:
-    result = subprocess.run([sys.executable, str(ORACLE), str(project), module], capture_output=True, text=True,
-                            cwd=project, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=300)
+def _catalogue_codes() -> list:
+    return sorted(path.name.split("-")[0] for path in (REPO / "rules").glob("DG[0-9][0-9][0-9]-*.md"))
+
+
+def declared_modules(project: Path) -> list:
+    """The code-location modules a project declares, read the way Dagster reads them (R5.7)."""
+    modules = []
+    pyproject = project / "pyproject.toml"
+    if pyproject.is_file():
+        dagster = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("dagster", {})
+        if "module_name" in dagster:
+            modules.append(dagster["module_name"])
+        modules.extend(entry["name"] for entry in dagster.get("modules", []))
+    workspace = project / "workspace.yaml"
+    if workspace.is_file():
+        text = workspace.read_text(encoding="utf-8")
+        modules.extend(re.findall(r"module_name:\s*([\w.]+)", text))
+        modules.extend("file:" + path for path in re.findall(r"relative_path:\s*([\w./-]+\.py)", text))
+    return list(dict.fromkeys(modules))
+
+
+def oracle(project: Path, modules: list) -> dict:
+    """{module: Dagster's view} from one subprocess; each module is imported afresh."""
+    result = subprocess.run([sys.executable, str(ORACLE), str(project), *modules], capture_output=True,
+                            text=True, cwd=project, env=ENV, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout)
 
 
 def ours(project: Path) -> dict:
-    analysis = analyse([str(project)], {"select": ()}, use_cache=False)
-    payload = graph_payload(analysis.project, analysis.graphs)
-    by_location: dict = {loc["name"]: {"module": loc["module"], "complete": loc["complete"], "assets": {}}
-                         for loc in payload["locations"]}
+    """{location: {"module", "complete", "assets": {key: {deps, kind}}}} from asset-lint's graph command."""
+    result = subprocess.run([sys.executable, "-m", "asset_lint", "graph", str(project), "--format", "json"],
+                            capture_output=True, text=True, cwd=REPO, env=ENV, timeout=600)
+    assert result.stdout.strip(), result.stderr[-3000:]
+    payload = json.loads(result.stdout)
+    locations = {loc["name"]: {"module": loc.get("module", loc["name"]), "complete": loc.get("complete", True),
+                               "assets": {}} for loc in payload.get("locations", [])}
     for asset in payload["assets"]:
-        by_location[asset["location"]]["assets"][asset["key"]] = {"deps": asset["deps"], "kind": asset["kind"]}
-    return by_location
+        location = locations.setdefault(asset["location"], {"module": asset["location"], "complete": True,
+                                                            "assets": {}})
+        location["assets"][asset["key"]] = {"deps": sorted(asset["deps"]), "kind": asset["kind"]}
+    return locations
 
 
 def assert_same_graph(project: Path) -> int:
-    """Compare every code location; returns how many locations were compared."""
+    """Compare every code location asset-lint finds with Dagster's; returns how many were compared."""
     locations = ours(project)
     assert locations, "asset-lint found no code location"
+    theirs_by_module = oracle(project, sorted({location["module"] for location in locations.values()}))
     for name, location in locations.items():
-        theirs = oracle(project, location["module"])
+        theirs = theirs_by_module[location["module"]]
         assert theirs["error"] is None, theirs["error"]
-        expected = {k: {"deps": v["deps"], "kind": v["kind"]} for k, v in theirs["assets"].items() if not v["auto_stub"]}
+        expected = {key: {"deps": node["deps"], "kind": node["kind"]}
+                    for key, node in theirs["assets"].items() if not node["auto_stub"]}
         if location["complete"]:
             assert location["assets"] == expected, name
         else:  # some keys are unknown statically: what asset-lint does claim must still be right
             for key, asset in location["assets"].items():
-                assert key in expected and set(asset["deps"]) <= set(expected[key]["deps"]), key
+                assert key in expected and set(asset["deps"]) <= set(expected[key]["deps"]), (name, key)
     return len(locations)
+
+
+@pytest.mark.parametrize("project,error", _fixture_cases("loads"))
+def test_fixture_loads_in_dagster(project: Path, error) -> None:
+    """The oracle half: a case marked "loads" loads in every code location it declares."""
+    modules = declared_modules(project)
+    assert modules, "the fixture declares no code location"
+    for module, theirs in oracle(project, modules).items():
+        assert theirs["error"] is None, (module, theirs["error"])
+
+
+@pytest.mark.parametrize("project,error", _fixture_cases("fails"))
+def test_fixture_that_dagster_rejects(project: Path, error) -> None:
+    """The oracle half: a case marked "fails" makes Dagster raise, with the stated message."""
+    modules = declared_modules(project)
+    assert modules, "the fixture declares no code location"
+    for module, theirs in oracle(project, modules).items():
+        assert theirs["error"] is not None, f"Dagster loaded {module}, marked as failing"
+        if error:
+            assert error in theirs["error"]["full"], theirs["error"]
 
 
 @pytest.mark.parametrize("project,error", _fixture_cases("loads"))
@@ -78,32 +128,26 @@ def test_fixture_graph_equals_dagster(project: Path, error) -> None:
     assert_same_graph(project)
 
 
-@pytest.mark.parametrize("project,error", _fixture_cases("fails"))
-def test_fixture_that_dagster_rejects(project: Path, error) -> None:
-    for location in ours(project).values():
-        theirs = oracle(project, location["module"])
-        assert theirs["error"] is not None, "Dagster loaded a fixture marked as failing"
-        if error:
-            assert error in theirs["error"]["full"], theirs["error"]
-
-
 def test_examples_equal_dagster() -> None:
-    assert assert_same_graph(TESTS.parent / "examples") == 6
+    assert assert_same_graph(REPO / "examples") == 6
 
 
-@pytest.mark.parametrize("code", sorted(load_catalogue()))
+@pytest.mark.parametrize("code", _catalogue_codes())
 def test_catalogue_use_instead_equals_dagster(code: str, tmp_path: Path) -> None:
+    from asset_lint.catalogue import load_catalogue, write_example_project
     write_example_project(load_catalogue()[code].use_instead, tmp_path)
     assert_same_graph(tmp_path)
 
 
-@pytest.mark.parametrize("code", sorted(load_catalogue()))
+@pytest.mark.parametrize("code", _catalogue_codes())
 def test_catalogue_example_matches_its_verdict(code: str, tmp_path: Path) -> None:
     """load-error entries fail in Dagster; silent ones load (and their graph is ours)."""
+    from asset_lint.catalogue import load_catalogue, write_example_project
     doc = load_catalogue()[code]
     write_example_project(doc.example, tmp_path)
     if doc.dagster == "silent":
         assert_same_graph(tmp_path)
     elif doc.dagster == "load-error":
-        errors = [oracle(tmp_path, loc["module"])["error"] for loc in ours(tmp_path).values()]
-        assert all(errors), errors
+        modules = sorted({location["module"] for location in ours(tmp_path).values()})
+        errors = [theirs["error"] for theirs in oracle(tmp_path, modules).values()]
+        assert errors and all(errors), errors

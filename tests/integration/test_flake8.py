@@ -64,6 +64,9 @@ def test_flake8_selection_and_noqa(tmp_path):
     files["defs/raw.py"] = "from dagster import asset\n@asset\ndef clients(): ...\n"
     make_project(tmp_path, files)
     assert flake8("--extend-ignore", "DG002", "defs", cwd=tmp_path).stdout == ""
+    plain = subprocess.run([sys.executable, "-m", "flake8", "--select", "E9", "--extend-select", "DG002", "defs"],
+                           cwd=tmp_path, capture_output=True, text=True).stdout
+    assert plain.count("DG002") == 1
     assert flake8("--per-file-ignores", "defs/marts.py:DG002", "defs", cwd=tmp_path).stdout == ""
     marts = (tmp_path / "defs/marts.py").read_text().replace('deps=["customers"])', 'deps=["customers"])  # noqa: DG002')
     (tmp_path / "defs/marts.py").write_text(marts)
