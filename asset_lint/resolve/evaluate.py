@@ -258,6 +258,8 @@ class Evaluator:
                 return found if found is not None else Unknown("missing dict key")
             if isinstance(base, Dagster):
                 return Call(base.name + "[]", (index,), {}, self.site(module, expr[1]), module)
+            if isinstance(base, External):  # Tuple[float, float], pd.Series[int]: a type, not a definition
+                return Opaque(f"{base.qualname}[...]")
             return Unknown("subscript")
         if kind == "call":
             return self.call(module, expr)

@@ -75,8 +75,8 @@ def deps_list(ev: Evaluator, call: Call, keyword: str, value_input: bool, via: s
     ir = dict(call.expr[4]).get(keyword) if call.expr else None
     whole_site = Site(call.site.path, ir[1]) if ir else call.site
     if isinstance(value, Const) and isinstance(value.value, str):
-        # R2.3: a bare string is iterated character by character
-        return [Dep((ch,), value_input, whole_site, via) for ch in dict.fromkeys(value.value)]
+        # R2.3 / 8.18: a bare string is iterated character by character (DG006 reports it once)
+        return [Dep((ch,), value_input, whole_site, "deps_string") for ch in dict.fromkeys(value.value)]
     if not isinstance(value, Seq):
         return [Dep(None, value_input, whole_site, via)]
     items_ir = _ir_items(ir)

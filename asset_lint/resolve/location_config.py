@@ -37,9 +37,36 @@ def _normalise(name: str) -> str:
     return name.replace("-", "_")
 
 
+def _workspace_projects(root: Path, config_files: list) -> dict:
+    """dg workspaces: workspace folder -> the project folders its [[workspace.projects]] lists."""
+    workspaces = {}
+    for rel in config_files:
+        name = Path(rel).name
+        if name not in ("dg.toml", "pyproject.toml"):
+            continue
+        data = _read_toml(root / rel)
+        dg = data if name == "dg.toml" else data.get("tool", {}).get("dg", {})
+        projects = (dg.get("workspace") or {}).get("projects") if isinstance(dg, dict) else None
+        if isinstance(projects, list):
+            folder = Path(rel).parent
+            workspaces[folder] = {(folder / p["path"]).as_posix() for p in projects
+                                  if isinstance(p, dict) and isinstance(p.get("path"), str)}
+    return workspaces
+
+
+def _outside_workspace(rel: str, workspaces: dict) -> bool:
+    """A dg project inside a workspace folder that the workspace does not list (commented out, say)."""
+    folder = Path(rel).parent
+    for workspace, projects in workspaces.items():
+        if folder != workspace and (workspace == Path(".") or workspace in folder.parents):
+            return not any(folder.as_posix() == p or Path(p) in folder.parents for p in projects)
+    return False
+
+
 def read_location_specs(root: Path, config_files: list) -> tuple:
     """(LocationSpecs, extra source roots) from pyproject.toml [tool.dagster]/[tool.dg] and workspace.yaml."""
     specs, extra_roots = [], []
+    workspaces = _workspace_projects(root, config_files)
     for rel in config_files:
         path = root / rel
         folder = path.parent
@@ -62,7 +89,8 @@ def read_location_specs(root: Path, config_files: list) -> tuple:
                     extra_roots.append(folder / wd)
             dg = tool.get("dg", {}) if isinstance(tool, dict) else {}
             project = dg.get("project") if isinstance(dg, dict) else None
-            if isinstance(project, dict) and isinstance(project.get("root_module"), str):
+            if isinstance(project, dict) and isinstance(project.get("root_module"), str) \
+                    and not _outside_workspace(rel, workspaces):
                 root_module = project["root_module"]
                 defs_module = project.get("defs_module") or f"{root_module}.defs"
                 location_name = project.get("code_location_name") or _normalise(

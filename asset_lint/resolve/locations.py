@@ -297,20 +297,18 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             module = _by_suffix(module, module_files) or module
         location = CodeLocation(spec.name, module, spec.declared_in)
         site = Site(spec.declared_in, (1, 0, 1, 0))
+        definitions_module = (spec.target or module.rsplit(".", 1)[0] + ".definitions") \
+            if spec.kind == "dg_project" else ""
         if spec.kind == "implicit":
             value = _implicit_definitions(ev, loaders, module_files, site)
+        elif definitions_module in module_files:  # a dg project's code location target
+            location.module = definitions_module
+            value = _entry_definitions(ev, loaders, definitions_module, site)
         elif module not in module_files and not loaders.submodules(module):
             location.found = False
             location.incomplete(f"module {spec.module} not found")
             locations.append(location)
             continue
-        elif spec.kind == "dg_project":
-            definitions_module = spec.target or module.rsplit(".", 1)[0] + ".definitions"
-            if definitions_module in module_files:
-                location.module = definitions_module
-                value = _entry_definitions(ev, loaders, definitions_module, site)
-            else:
-                value = load_defs_module(ev, loaders, module, site)
         elif module not in module_files:
             value = load_defs_module(ev, loaders, module, site)   # a namespace package: autoload it
         else:

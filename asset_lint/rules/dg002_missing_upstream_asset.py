@@ -18,8 +18,8 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             continue  # something in this location has keys we cannot know: the key may be among them
         reported = set()
         for resolved in graph.deps:
-            if not resolved.missing or resolved.dep.via == "dbt_source":
-                continue  # dbt sources are meant to live outside the project
+            if not resolved.missing or resolved.dep.via in ("dbt_source", "deps_string"):
+                continue  # dbt sources live outside the project by design; DG006 reports string deps
             name = user_string(resolved.key)
             if any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
                 continue

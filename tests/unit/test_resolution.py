@@ -150,3 +150,26 @@ def test_multi_asset_outs_specs_and_internal_deps(tmp_path):
     assert graph["a"] == graph["p/b"] == graph["x/y"] == ["up1", "up2"]
     assert graph["i1"] == ["up1"] and graph["i2"] == ["i1", "up2"] and graph["i3"] == []
     assert graph["s1"] == ["up1"] and graph["sp/s2"] == ["s1"]
+
+
+def test_dg_workspace_lists_its_projects_and_typing_annotations_are_inputs(tmp_path):
+    project = {
+        "pyproject.toml": '[tool.dg]\ndirectory_type = "project"\n\n[tool.dg.project]\nroot_module = "{m}"\n',
+        "src/{m}/definitions.py": '''
+            from typing import Tuple
+            import dagster as dg
+            @dg.asset
+            def model(): ...
+            @dg.asset(ins={"model": dg.AssetIn()})
+            def stats(model: Tuple[float, float]): ...
+            defs = dg.Definitions(assets=[model, stats])
+        ''',
+    }
+    files = {"dg.toml": 'directory_type = "workspace"\n\n[[workspace.projects]]\npath = "listed"\n'}
+    for folder in ("listed", "unlisted"):
+        for rel, text in project.items():
+            files[f"{folder}/{rel.replace('{m}', folder + '_pkg')}"] = text.replace("{m}", folder + "_pkg")
+    make_project(tmp_path, files)
+    graph = graph_of(tmp_path)
+    assert set(graph) == {"listed"}
+    assert graph["listed"]["stats"] == ["model"]

@@ -1,0 +1,23 @@
+"""DG006 string-deps. Prose and examples: rules/DG006-string-deps.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding
+
+CODE = "DG006"
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield one finding per deps= given as a string instead of a list (semantics 8.18)."""
+    by_site: dict = {}
+    for graph in graphs:
+        for resolved in graph.deps:
+            if resolved.dep.via == "deps_string":
+                by_site.setdefault(resolved.dep.site, []).append(resolved.dep.key[0])
+    for site, chars in sorted(by_site.items()):
+        chars = list(dict.fromkeys(chars))
+        stubs = ", ".join(f"'{c}'" for c in chars)
+        yield Finding.at(site, CODE, f"deps= is a string, not a list: Dagster iterates it character by character and "
+                         f"silently depends on one-letter assets {stubs}; write deps=[...] around the key",
+                         identity="".join(chars))

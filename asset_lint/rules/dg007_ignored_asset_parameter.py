@@ -1,0 +1,31 @@
+"""DG007 ignored-asset-parameter. Prose and examples: rules/DG007-ignored-asset-parameter.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding, Site
+
+CODE = "DG007"
+_ASSET_KINDS = ("asset", "multi_asset", "graph_asset", "graph_multi_asset")
+_CONTEXT_NAMES = ("context", "_context", "context_", "_")
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding at each keyword-only or positional-only parameter of an asset function (8.21)."""
+    for definition in project.definitions:
+        func = definition.func
+        if func is None or definition.kind not in _ASSET_KINDS:
+            continue
+        for index, param in enumerate(func.facts.params):
+            if param.kind not in ("kwonly", "posonly"):
+                continue
+            if index == 0 and param.name in _CONTEXT_NAMES:
+                continue  # a positional-only context is still the context
+            if param.has_default:
+                continue  # an optional argument: its default serves at run time
+            how = "keyword-only (after *)" if param.kind == "kwonly" else "positional-only (before /)"
+            yield Finding.at(Site(func.rel, param.pos), CODE,
+                             f"parameter '{param.name}' of asset function '{func.facts.name}' is {how}: Dagster "
+                             "silently does not make it an input, so no dependency is drawn and materializing "
+                             "fails (DagsterInvalidConfigError); make it a plain parameter",
+                             identity=f"{func.facts.name}.{param.name}")
