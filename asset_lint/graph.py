@@ -51,6 +51,10 @@ class AssetGraph:
                         self.children[resolved.key] = set()
                         self.stubs.add(resolved.key)
                     self.children[resolved.key].add(spec.key)
+        # R3.6: an asset check's target is matched exactly (no re-mapping); a missing one becomes a stub
+        self.missing_check_targets = [c.check_target for c in location.checks
+                                      if c.check_target is not None and c.check_target.key is not None
+                                      and c.check_target.key not in self.producers]
         self._nx = None
 
     @property

@@ -4,7 +4,8 @@ Every fixture case declares Dagster's verdict in `[tool.fixture] dagster = "load
 The oracle half (`differential/dagster_oracle.py`, no asset-lint import) proves those verdicts:
 "loads" cases load, "fails" cases raise the stated error. The comparison half runs
 `python -m asset_lint graph CASE --format json` and, per code location, requires Dagster's keys
-(auto-created stubs aside), each key's sorted parents (stubs included) and kind to equal ours.
+(auto-created stubs aside), each key's sorted parents (stubs included), kind and group to equal
+ours (the group matters: it decides Dagster's same-group re-mapping, R3.2).
 The bundled examples and each catalogue entry's projects are compared the same way.
 """
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _oracle_output(project: Path, modules: tuple) -> str:
 
 
 def ours(project: Path) -> dict:
-    """{location: {"module", "complete", "assets": {key: {deps, kind}}}} from asset-lint's graph command."""
+    """{location: {"module", "complete", "assets": {key: {deps, kind, group}}}} from asset-lint's graph command."""
     result = subprocess.run([sys.executable, "-m", "asset_lint", "graph", str(project), "--format", "json"],
                             capture_output=True, text=True, cwd=REPO, env=ENV, timeout=600)
     assert result.stdout.strip(), result.stderr[-3000:]
@@ -88,7 +89,8 @@ def ours(project: Path) -> dict:
     for asset in payload["assets"]:
         location = locations.setdefault(asset["location"], {"module": asset["location"], "complete": True,
                                                             "assets": {}})
-        location["assets"][asset["key"]] = {"deps": sorted(asset["deps"]), "kind": asset["kind"]}
+        location["assets"][asset["key"]] = {"deps": sorted(asset["deps"]), "kind": asset["kind"],
+                                            "group": asset.get("group")}
     return locations
 
 
@@ -100,7 +102,7 @@ def assert_same_graph(project: Path) -> int:
     for name, location in locations.items():
         theirs = theirs_by_module[location["module"]]
         assert theirs["error"] is None, theirs["error"]
-        expected = {key: {"deps": node["deps"], "kind": node["kind"]}
+        expected = {key: {"deps": node["deps"], "kind": node["kind"], "group": node["group"]}
                     for key, node in theirs["assets"].items() if not node["auto_stub"]}
         if location["complete"]:
             assert location["assets"] == expected, name

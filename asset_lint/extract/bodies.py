@@ -42,7 +42,12 @@ _READ_FUNCTIONS = {
     "read_pickle": ("path", ("filepath_or_buffer",)),
     "scan_parquet": ("path", ("source",)),
     "read_database": ("sql", ("query",)),
+    "get_object": ("path", ("Key",)),
+    "download_file": ("path", ("Key",)),
+    "download_fileobj": ("path", ("Key",)),
 }
+# Where a read's target sits positionally, when it is not the first argument (boto3: Bucket, Key, ...).
+_READ_INDEX = {"get_object": None, "download_file": 1, "download_fileobj": 1}
 _SQL_METHODS = {"execute", "sql", "query"}  # SQL text: writes and reads are told apart by parsing it later
 
 
@@ -66,7 +71,7 @@ def _storage_access(call: ast.Call) -> Optional[StorageAccess]:
         return StorageAccess("write", name, to_ir(node) if node is not None else None, kind, pos_of(call))
     if name in _READ_FUNCTIONS:
         kind, keywords = _READ_FUNCTIONS[name]
-        node = _target(call, 0, keywords)
+        node = _target(call, _READ_INDEX.get(name, 0), keywords)
         return StorageAccess("read", name, to_ir(node) if node is not None else None, kind, pos_of(call))
     if name in _SQL_METHODS and isinstance(func, ast.Attribute) and call.args:
         return StorageAccess("sql", name, to_ir(call.args[0]), "sql", pos_of(call))

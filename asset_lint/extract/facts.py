@@ -19,7 +19,7 @@ from typing import Any, Optional, Tuple
 Pos = Tuple[int, int, int, int]
 Expr = Tuple[Any, ...]
 
-SCHEMA_VERSION = 5  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 6  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(frozen=True)

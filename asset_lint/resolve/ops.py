@@ -7,6 +7,7 @@ from asset_lint.resolve.values import Call, Const, Dagster, Definition, DictV, F
 
 # IO managers that keep values in memory only: an op writing there produces nothing long-lived.
 TRANSIENT_IO_MANAGERS = frozenset({"mem_io_manager", "in_memory_io_manager"})
+IN_MEMORY_IO_MANAGERS = frozenset({"mem_io_manager", "InMemoryIOManager"})  # Dagster's own, by name
 
 
 def _io_manager_keys(out: Value) -> list:
@@ -59,7 +60,8 @@ def build_job(ev: Evaluator, decorator: Call, func: Func) -> JobDef:
     kw = decorator.kwargs
     name = constant_str(kw.get("name")) or func.facts.name
     job = JobDef(kind="job" if decorator.name == "job" else "graph", name=name,
-                 site=Site(func.rel, func.facts.pos), module=func.module, dynamic=func.facts.dynamic_body)
+                 site=Site(func.rel, func.facts.pos), module=func.module, dynamic=func.facts.dynamic_body,
+                 resources=kw.get("resource_defs"))
     node_of_invocation: dict = {}
     used: dict = {}
     for index, invocation in enumerate(func.facts.invocations):

@@ -177,6 +177,7 @@ class JobDef(Value):
     nodes: list = field(default_factory=list)      # (node name, OpDef | JobDef)
     edges: list = field(default_factory=list)      # (upstream node, downstream node)
     dynamic: bool = False
+    resources: Any = None                          # resource_defs= as evaluated (a DictV when known)
 
 
 @dataclass(eq=False)

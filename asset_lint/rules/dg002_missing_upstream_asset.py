@@ -35,3 +35,12 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             yield Finding.at(resolved.dep.site, CODE,
                              f"nothing in code location '{graph.location.name}' produces asset '{name}'; "
                              f"{consequence}{hint}", identity=name)
+        for target in graph.missing_check_targets:
+            name = user_string(target.key)
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
+                continue
+            hints = graph.closest_keys(target.key)
+            hint = f"; did you mean '{user_string(hints[0])}'?" if hints else ""
+            yield Finding.at(target.site, CODE, f"asset check targets '{name}', which nothing in code location "
+                             f"'{graph.location.name}' produces; Dagster would silently create an external stub "
+                             f"and run the check against it{hint}", identity=name)

@@ -17,13 +17,30 @@ def _ops_inside_graph_assets(project) -> set:
     return inside
 
 
+def _in_memory_keys(project, graphs) -> set:
+    """Resource keys that every job or Definitions binding them binds to Dagster's in-memory IO manager."""
+    from asset_lint.resolve.ops import IN_MEMORY_IO_MANAGERS
+    from asset_lint.resolve.values import Call, Dagster, DictV
+    bindings: dict = {}
+    sources = [job.resources for job in project.jobs]
+    for graph in graphs:
+        sources.extend(getattr(job, "resources", None) for job in graph.location.jobs)
+    for resources in sources:
+        if isinstance(resources, DictV):
+            for key, value in resources.items:
+                name = value.name if isinstance(value, (Dagster, Call)) else None
+                bindings.setdefault(getattr(key, "value", None), set()).add(name in IN_MEMORY_IO_MANAGERS)
+    return {key for key, verdicts in bindings.items() if verdicts == {True}}
+
+
 def check(project, graphs, settings) -> Iterator[Finding]:
     """Yield a finding at each op whose output is a long-lived object in storage."""
     inside = _ops_inside_graph_assets(project)
+    in_memory = _in_memory_keys(project, graphs)
     for op in project.ops:
         if id(op) in inside:
             continue  # composed by a @graph_asset: it already is (part of) an asset
-        reasons = [f"its output goes to io_manager_key '{k}'" for k in op.io_manager_keys]
+        reasons = [f"its output goes to io_manager_key '{k}'" for k in op.io_manager_keys if k not in in_memory]
         writes = [a for a in op.func.facts.storage if a.mode == "write"]
         uses = [u for u in project.storage(op) if u.mode == "write"]
         if uses:

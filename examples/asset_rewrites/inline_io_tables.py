@@ -6,7 +6,7 @@ from .mylib import create_db_connection, pickle_to_s3, read_sql, train_recommend
 raw_users = AssetSpec("raw_users")
 
 
-@asset(deps=[raw_users])
+@asset(deps=["raw_users"])
 def users():
     raw_users_df = read_sql("select * from raw_users", con=create_db_connection())
     users_df = raw_users_df.dropna()

@@ -1,11 +1,17 @@
-"""Example 3 with software-defined assets: each table is one asset; the transient step stays a plain function."""
+"""Example 3 with software-defined assets: each table is one asset; the transient step stays a plain function.
+
+Only the two tables become assets. `get_categories` produced transient data, so it is an ordinary
+helper now, and `categories` reads the `products` table after it (`deps=[products]` declares that
+order, so the read is not an undeclared dependency). The guide's slip is fixed: the products table
+is written as "products", the categories table as "categories", one writer each.
+"""
 from dagster import Definitions, asset
 
-from .mylib import DataFrame, create_db_connection, fetch_products
+from .mylib import DataFrame, create_db_connection, fetch_products, read_sql
 
 
 def get_categories(products: DataFrame) -> DataFrame:
-    return DataFrame({"category": products["category"]})
+    return DataFrame({"category": products["category"].unique()})
 
 
 @asset
@@ -16,7 +22,8 @@ def products():
 
 @asset(deps=[products])
 def categories():
-    categories_df = get_categories(fetch_products())
+    products_df = read_sql("select * from products", con=create_db_connection())
+    categories_df = get_categories(products_df)
     categories_df.to_sql(name="categories", con=create_db_connection())
 
 

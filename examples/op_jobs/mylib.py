@@ -2,8 +2,18 @@
 from dagster import InputContext, IOManager, OutputContext, io_manager
 
 
+class Series(list):
+    """Stands in for pandas.Series: one column."""
+
+    def unique(self) -> "Series":
+        return Series(dict.fromkeys(self))
+
+
 class DataFrame(dict):
-    """Stands in for pandas.DataFrame."""
+    """Stands in for pandas.DataFrame: column name -> values."""
+
+    def __getitem__(self, column: str) -> Series:
+        return Series(self.get(column, ()))
 
     def dropna(self) -> "DataFrame":
         return self
@@ -50,4 +60,4 @@ def pickle_to_s3(obj, key: str) -> None:
 
 
 def fetch_products() -> DataFrame:
-    return DataFrame(category=[])
+    return DataFrame(name=["tea", "mug", "cup"], category=["food", "kitchen", "kitchen"])

@@ -11,7 +11,7 @@ def extract_products() -> DataFrame:
 
 @op
 def get_categories(products: DataFrame) -> DataFrame:
-    return DataFrame({"category": products["category"]})
+    return DataFrame({"category": products["category"].unique()})
 
 
 @op
