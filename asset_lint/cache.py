@@ -1,20 +1,31 @@
 """The project's cache: extracted FileFacts per file, and the last run's raw findings.
 
-One file per project, `.asset_lint_cache/v<version>-s<schema>/facts.pickle` (with a `.gitignore`
-of `*`, as ruff does), holds one entry per source file keyed by its path, module name and the
-sha256 of its bytes; (mtime_ns, size) is the fast path that skips reading the file, except for
-files modified within two seconds of the entry's write (git's "racy clean" rule). It also holds
-the findings of the last run with a fingerprint of every input (all files' hashes, the config
-files, the settings, the version): a run whose inputs are all unchanged reuses them, and any change
-at all recomputes everything, so a result that depends on other files is never stale.
+Two files per project in `.asset_lint_cache/v<version>-s<schema>/` (with a `.gitignore` of `*`,
+as ruff does): `index.pickle` has one entry per source file (module name, sha256 of its bytes,
+digest of its facts, stat, `# noqa` lines) and the last run; `facts.pickle` has the facts.
+(mtime_ns, size) is the fast path that skips reading a file, except for files modified within two
+seconds of the entry's write (git's "racy clean" rule). The last run's findings are kept with a
+fingerprint of every input (each file's facts digest, the config files, the settings, the
+version): a run whose inputs are all unchanged reuses them, and any change at all recomputes
+everything, so a result that depends on other files is never stale.
+
+The facts digest (`facts_digest`) hashes what was extracted rather than the bytes, because the
+analysis sees a file only through its FileFacts: an edit that leaves them equal (a comment's
+text, comment or blank lines added at the end) cannot change any finding, and reuses the last run. A prefiltered (lazy) module's facts hold only its imports; resolve re-reads the file when
+it needs a constant from it, so the run also records the sha256 of every module it re-read, and
+is reused only while those are unchanged (editing a helper no Dagster code reads from recomputes
+nothing). Anything else that makes findings depend on a file other than through its facts must
+be recorded too (as dbt manifests are).
 
 Writes go to a temp file and `os.replace`, so concurrent runs and flake8 workers never see half a
-cache (the last writer wins, and every writer's cache is whole). An unreadable, truncated or
-foreign cache is ignored and rebuilt; a read-only project runs without one. Unpickling accepts
-only asset-lint's own plain-data classes.
+cache (the last writer wins, and every writer's cache is whole; facts are looked up by digest, so
+an index and a facts file from different writers only miss). An unreadable, truncated or foreign
+cache is ignored and rebuilt; a read-only project runs without one. Unpickling accepts only
+asset-lint's own plain-data classes.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -26,11 +37,14 @@ from pathlib import Path
 from typing import Optional
 
 from asset_lint import __version__
-from asset_lint.extract import extract_source
-from asset_lint.extract.facts import SCHEMA_VERSION
+from asset_lint.extract.facts import SCHEMA_VERSION, FileFacts
 
 CACHE_DIR = ".asset_lint_cache"
 RACY_NS = 2_000_000_000
+INDEX_FORMAT = 3  # bump when the index's entries change shape
+# An index entry is a list (100,000 dicts would cost tens of MB more):
+# [module, is_package, sha256, facts digest (None until the facts are written), stat, write time, noqa]
+MODULE, IS_PACKAGE, SHA256, FACTS, STAT, WRITTEN, NOQA = range(7)
 _ALLOWED = {("asset_lint.extract.facts", n) for n in
             ("FileFacts", "FunctionFacts", "ClassFacts", "Param", "StorageAccess", "Invocation", "Binding",
              "SyntaxProblem")}
@@ -56,29 +70,67 @@ def signature_of(path: Path) -> Optional[tuple]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def read_and_extract(source, known_digest: Optional[str]) -> tuple:
-    """(facts or None when the bytes still hash to known_digest, read error, digest, signature)."""
+def _facts_blob(facts) -> tuple:
+    """(the facts pickled, facts digest): what the analysis can see of one file, hashed.
+
+    A pickle's bytes depend only on the values and on which objects are shared, and extraction
+    shares the same way for the same source; a difference anyway only costs a recomputed run.
+    noqa codes are frozensets, whose pickled order varies between processes: hashed sorted, apart.
+    """
+    blob = pickle.dumps(facts, protocol=4)
+    bare = pickle.dumps(dataclasses.replace(facts, noqa={}), protocol=4) if facts.noqa else blob
+    digest = hashlib.sha256(bare)
+    if facts.noqa:
+        digest.update(repr(sorted((line, sorted(codes) if codes else None) for line, codes in facts.noqa.items()))
+                      .encode())
+    return blob, digest.hexdigest()
+
+
+def _checksum(blob: bytes) -> bytes:
+    """Catches a damaged facts entry that would still unpickle (a flipped byte inside a string)."""
+    return hashlib.blake2b(blob, digest_size=16).digest()
+
+
+def facts_digest(facts) -> str:
+    """What the analysis can see of one file, hashed: equal digests give equal findings."""
+    return _facts_blob(facts)[1]
+
+
+def read_and_extract(source, known_digest: Optional[str], with_digest: bool = True) -> tuple:
+    """(facts or None when the bytes still hash to known_digest, read error, digest, signature,
+    facts digest, pickled facts).
+
+    Without with_digest (the cold-run workers) the last two are None: the facts digest is then
+    taken when the facts are written to the cache, which pickles them anyway.
+    """
     signature = signature_of(source.path)
     try:
         data = source.path.read_bytes()
     except OSError as exc:
-        return None, exc.strerror or type(exc).__name__, None, signature
+        return None, exc.strerror or type(exc).__name__, None, signature, None, None
     digest = hashlib.sha256(data).hexdigest()
     if digest == known_digest:
-        return None, None, digest, signature
-    return extract_source(data, source.rel, source.module, source.is_package), None, digest, signature
+        return None, None, digest, signature, None, None
+    from asset_lint.extract import extract_source
+    facts = extract_source(data, source.rel, source.module, source.is_package)
+    blob, semantic = _facts_blob(facts) if with_digest else (None, None)
+    return facts, None, digest, signature, semantic, blob
 
 
-def extract_chunk(items: list) -> list:
-    """Worker of the cold-run process pool: read_and_extract for (source, known digest) pairs."""
-    return [read_and_extract(source, digest) for source, digest in items]
+def extract_chunk(items: list, with_digest: bool) -> list:
+    """Worker of the process pool: read_and_extract for (source, known digest) pairs (without the
+    pickled facts: the main process would keep them all until it writes the cache)."""
+    return [read_and_extract(source, digest, with_digest)[:5] + (None,) for source, digest in items]
 
 
 class FactsCache:
     """Load once, consult per file, save once; `enabled=False` (--no-cache) keeps nothing.
 
-    Two files: a small index (per file: identity, sha256, stat, write time, `# noqa` lines; and the
-    last run) and the facts themselves, which a run served from the index alone never loads.
+    Two files: a small index (per file: identity, sha256, facts digest, stat, write time, `# noqa`
+    lines; and the last run) and the facts themselves, which a run served from the index alone
+    never loads. The facts file is a stream of small pickles, one (key, digest, pickled facts,
+    checksum) per entry: loading it unpickles no facts (only those a run asks for), and writing it pickles only
+    new facts, one at a time. An edit that leaves a file's facts equal rewrites only the index.
     """
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
@@ -87,61 +139,119 @@ class FactsCache:
         self.enabled = enabled
         self.index: dict = {}
         self.run: Optional[dict] = None
-        self._facts: Optional[dict] = None
+        self._facts: Optional[dict] = None   # key -> (digest, pickled facts, or FileFacts not yet written)
         self.index_changed = self.facts_changed = False
         if enabled:
             data = self._read("index.pickle")
-            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("files"), dict):
+            if isinstance(data, dict) and data.get("version") == __version__ and data.get("format") == INDEX_FORMAT \
+                    and isinstance(data.get("files"), dict) \
+                    and all(type(entry) is list and len(entry) == 7 for entry in data["files"].values()):
                 self.index, self.run = data["files"], data.get("run")
 
     def _read(self, name: str):
+        """The index, when its trailing checksum matches (a flipped byte inside a finding's message
+        would otherwise still unpickle, and be reported)."""
         try:
             with open(self.directory / name, "rb") as handle:
-                return _CacheUnpickler(io.BytesIO(handle.read())).load()
+                data = handle.read()
+            body = memoryview(data)[:-16]
+            if _checksum(body) != data[-16:]:
+                return None
+            return _CacheUnpickler(io.BytesIO(body)).load()
         except Exception:  # missing, truncated, corrupt or foreign: start afresh
             return None
 
     def _all_facts(self) -> dict:
         if self._facts is None:
-            data = self._read("facts.pickle") if self.enabled else None
-            self._facts = data["facts"] if isinstance(data, dict) and data.get("version") == __version__ \
-                and isinstance(data.get("facts"), dict) else {}
+            self._facts = {}
+            if not self.enabled:
+                return self._facts
+            try:
+                with open(self.directory / "facts.pickle", "rb") as handle:
+                    data = handle.read()
+                stream = io.BytesIO(data)
+                loader = _CacheUnpickler(stream)
+                if loader.load() == ("facts", __version__, INDEX_FORMAT):
+                    entries = {}
+                    while stream.tell() < len(data):
+                        key, digest, blob, check = loader.load()
+                        if not (isinstance(key, str) and isinstance(blob, bytes)):
+                            raise pickle.UnpicklingError("not a facts entry")
+                        if _checksum(blob) == check:  # else a damaged entry: its file is extracted again
+                            entries[key] = (digest, blob)
+                    self._facts = entries
+            except Exception:  # missing, truncated, corrupt or foreign: start afresh
+                pass
         return self._facts
 
-    def fresh_digest(self, source) -> Optional[str]:
-        """The file's sha256 when the stat fast path vouches for the cached entry, else None (nothing is read)."""
+    def fresh_digest(self, source, signature: Optional[tuple]) -> Optional[str]:
+        """The file's sha256 when the stat fast path vouches for the cached entry, else None (nothing is read).
+
+        signature: the file's (mtime_ns, size), stat'ed just before."""
         entry = self.index.get(source.rel)
-        if not entry or entry["identity"] != (source.module, source.is_package):
+        if not entry or entry[MODULE] != source.module or entry[IS_PACKAGE] != source.is_package:
             return None
-        signature = signature_of(source.path)
-        if signature and entry["stat"] == signature and signature[0] < entry["written"] - RACY_NS:
-            return entry["sha256"]
+        if signature and entry[STAT] == signature and signature[0] < entry[WRITTEN] - RACY_NS:
+            return entry[SHA256]
         return None
 
     def known_digest(self, source) -> Optional[str]:
         """The digest the cached entry was made from (so unchanged bytes are not re-extracted)."""
         entry = self.index.get(source.rel)
-        return entry["sha256"] if entry and entry["identity"] == (source.module, source.is_package) else None
+        return entry[SHA256] if self._matches(entry, source) else None
+
+    def known_facts_digest(self, source) -> Optional[str]:
+        """The facts digest of the cached entry (what its facts are stored under)."""
+        entry = self.index.get(source.rel)
+        return entry[FACTS] if self._matches(entry, source) else None
+
+    @staticmethod
+    def _matches(entry: Optional[list], source) -> bool:
+        return entry is not None and entry[MODULE] == source.module and entry[IS_PACKAGE] == source.is_package
+
+    def facts_digest_of(self, rel: str) -> Optional[str]:
+        """A recorded file's facts digest (known once its facts were written, for those recorded without one)."""
+        entry = self.index.get(rel)
+        return entry[FACTS] if entry else None
 
     def noqa(self, rel: str) -> dict:
         entry = self.index.get(rel)
-        return entry["noqa"] if entry else {}
+        return entry[NOQA] if entry else {}
 
-    def facts_for(self, rel: str, digest: str):
-        """Cached facts for a file whose bytes hash to digest; None when the facts file lacks them."""
-        found = self._all_facts().get(rel)
-        return found[1] if found and found[0] == digest else None
+    def facts_for(self, key: str, digest: str):
+        """Cached facts stored under key with this (facts or, for #full keys, file) digest; None when absent."""
+        found = self._all_facts().get(key)
+        if not found or found[0] != digest:
+            return None
+        if not isinstance(found[1], bytes):
+            return found[1]
+        try:
+            facts = _CacheUnpickler(io.BytesIO(found[1])).load()
+        except Exception:  # a damaged entry: extract the file again
+            return None
+        return facts if isinstance(facts, FileFacts) else None
 
-    def record(self, source, facts, digest: str, signature: Optional[tuple], new_facts: bool) -> None:
-        """Remember a file's (re-verified or freshly extracted) facts."""
+    def record(self, source, facts, digest: str, signature: Optional[tuple], semantic: Optional[str],
+               blob: Optional[bytes] = None) -> None:
+        """Remember a file's freshly extracted facts (semantic None: digest them when they are written);
+        the facts file is rewritten only if they differ from the stored ones."""
         if not self.enabled:
             return
-        self.index[source.rel] = {"identity": (source.module, source.is_package), "sha256": digest,
-                                  "stat": signature, "written": time.time_ns(), "noqa": facts.noqa}
-        self.index_changed = True
-        if new_facts:
-            self._all_facts()[source.rel] = (digest, facts)
+        stored = self._facts.get(source.rel) if self._facts is not None else None
+        if semantic is None or self.known_facts_digest(source) != semantic \
+                or (self._facts is not None and (stored is None or stored[0] != semantic)):
+            self._all_facts()[source.rel] = (semantic, blob if blob is not None else facts)
             self.facts_changed = True
+        self.index[source.rel] = [source.module, source.is_package, digest, semantic, signature, time.time_ns(),
+                                  facts.noqa]
+        self.index_changed = True
+
+    def restamp(self, source, signature: Optional[tuple]) -> None:
+        """The file's bytes are those of its entry (only its stat changed): renew the stat fast path."""
+        entry = self.index.get(source.rel)
+        if self.enabled and entry:
+            entry[STAT], entry[WRITTEN] = signature, time.time_ns()
+            self.index_changed = True
 
     def remember(self, key: str, digest: str, facts) -> None:
         """Keep extra facts under a key of their own (a prefiltered module's full facts)."""
@@ -149,35 +259,65 @@ class FactsCache:
             self._all_facts()[key] = (digest, facts)
             self.facts_changed = True
 
-    def reusable_run(self, fingerprint: str) -> Optional[tuple]:
-        """The last run's (data files, raw findings), when every input is unchanged."""
-        if self.run and self.run.get("fingerprint") == fingerprint:
+    def reusable_run(self, fingerprint: str, file_digests: dict) -> Optional[tuple]:
+        """The last run's (data files, raw findings), when every input is unchanged.
+
+        file_digests: path -> sha256 now, to check the modules the last run re-read in full.
+        """
+        if self.run and self.run.get("fingerprint") == fingerprint and all(
+                file_digests.get(rel) == digest for rel, digest in self.run.get("reread", {}).items()):
             return self.run["result"]
         return None
 
-    def save(self, live: set, fingerprint: Optional[str] = None, result: Optional[tuple] = None) -> None:
-        """Write what changed (pruning files that are gone)."""
+    def save(self, live, fingerprint=None, result: Optional[tuple] = None,
+             reread: Optional[dict] = None) -> None:
+        """Write what changed (pruning entries for which live(key) is false: files that are gone).
+
+        fingerprint: a function of `facts_digest_of`, called once every facts digest is known,
+        giving the fingerprint to keep `result` under (None: keep no result); reread: path ->
+        sha256 of the prefiltered modules the run read in full.
+        """
         if not self.enabled:
             return
-        for rel in set(self.index) - live:
+        for rel in [rel for rel in self.index if not live(rel)]:
             del self.index[rel]
             self.index_changed = True
         if self._facts is not None:
-            for rel in set(self._facts) - live:
+            for rel in [rel for rel in self._facts if not live(rel)]:
                 del self._facts[rel]
                 self.facts_changed = True
-        if fingerprint is not None and (self.run or {}).get("fingerprint") != fingerprint:
-            self.run = {"fingerprint": fingerprint, "result": result}
-            self.index_changed = True
         try:
             if self.facts_changed:
-                self._write("facts.pickle", {"version": __version__, "facts": self._facts})
+                self._write_facts()
+            key = fingerprint(self.facts_digest_of) if fingerprint is not None else None
+            if key is not None:  # a run that was computed, not reused
+                self.run = {"fingerprint": key, "result": result, "reread": reread or {}}
+                self.index_changed = True
             if self.index_changed:
-                self._write("index.pickle", {"version": __version__, "files": self.index, "run": self.run})
+                payload = {"version": __version__, "format": INDEX_FORMAT, "files": self.index, "run": self.run}
+                self._write("index.pickle", lambda pickler: pickler.dump(payload), checksum=True)
         except OSError:
             pass  # a read-only project: run without a cache
 
-    def _write(self, name: str, payload: dict) -> None:
+    def _write_facts(self) -> None:
+        """Stream the entries out, pickling (and digesting) facts not yet written, one at a time."""
+        def dump(pickler) -> None:
+            pickler.dump(("facts", __version__, INDEX_FORMAT))
+            for key, (digest, value) in self._facts.items():
+                if not isinstance(value, bytes):
+                    blob, semantic = _facts_blob(value)
+                    if digest is None:  # recorded without a digest: this is it
+                        digest = semantic
+                        entry = self.index.get(key)
+                        if entry is not None and entry[FACTS] is None:
+                            entry[FACTS] = semantic
+                    self._facts[key] = (digest, value)  # not the blob: 100,000 of them would all stay in memory
+                    value = blob
+                pickler.dump((key, digest, value, _checksum(value)))
+                pickler.clear_memo()
+        self._write("facts.pickle", dump)
+
+    def _write(self, name: str, dump, checksum: bool = False) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.root / CACHE_DIR / ".gitignore"
         if not ignore.exists():
@@ -185,15 +325,30 @@ class FactsCache:
         fd, temp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickler = pickle.Pickler(handle, protocol=4)
+                target = _Checksummed(handle) if checksum else handle
+                pickler = pickle.Pickler(target, protocol=4)
                 # no memo: facts share nothing worth deduplicating, and on 100,000 modules the memo
                 # (one entry per object written) would cost more memory than the facts themselves
                 pickler.fast = True
-                pickler.dump(payload)
+                dump(pickler)
+                if checksum:
+                    handle.write(target.hash.digest())
             os.replace(temp, self.directory / name)
         except BaseException:
             os.unlink(temp)
             raise
+
+
+class _Checksummed:
+    """A file being written that also hashes what goes into it (streamed: no copy of it in memory)."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return self.handle.write(data)
 
 
 def clean(root: Path) -> bool:

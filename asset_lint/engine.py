@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from asset_lint import codes as rule_modules
-from asset_lint.cache import FactsCache, read_and_extract, signature_of
+from asset_lint.cache import FactsCache, signature_of
 from asset_lint.config import ConfigError, Settings, load_settings
 from asset_lint.discover import discover, discover_config_files, find_project_root
-from asset_lint.extract import extract_source
 from asset_lint.extract.facts import FileFacts, SyntaxProblem
 from asset_lint.filter import enabled_codes, keep
 from asset_lint.findings import Finding, Site
@@ -60,82 +59,116 @@ PARALLEL_THRESHOLD = 400  # files to extract before a process pool pays for its 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are generated data, not Dagster code: skipped with a notice
 
 
-def _outcomes(pending: list, internal: list) -> list:
-    """read_and_extract for each (source, known digest): serially, or on a pool sized to the cores."""
-    from asset_lint.cache import extract_chunk, read_and_extract
+def _outcomes(pending: list, internal: list, with_digest: bool = True) -> list:
+    """read_and_extract for each (source, known digest): serially, or shared between this process
+    and a pool of the other cores (this process takes a little less than its share, as it also
+    unpickles what the workers send back). with_digest: take facts digests now rather than when the
+    facts are written to the cache (which pickles them anyway)."""
+    from asset_lint.cache import extract_chunk
     workers = min(int(os.environ.get("ASSET_LINT_JOBS", 0)) or os.cpu_count() or 1, 8)
     if len(pending) >= PARALLEL_THRESHOLD and workers >= 2:
         from concurrent.futures import ProcessPoolExecutor
-        size = max(50, len(pending) // (workers * 4))
-        chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+        mine = int(len(pending) / workers * 0.85)
+        rest = pending[mine:]
+        size = max(50, len(rest) // ((workers - 1) * 4))
+        chunks = [rest[i:i + size] for i in range(0, len(rest), size)]
+        reported = len(internal)
         try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                return [outcome for chunk in pool.map(extract_chunk, chunks) for outcome in chunk]
+            with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+                futures = [pool.submit(extract_chunk, chunk, with_digest) for chunk in chunks]
+                outcomes = _extract_here(pending[:mine], internal, with_digest)
+                futures.reverse()
+                while futures:  # a chunk's results are let go of once taken (not kept by its future)
+                    outcomes.extend(futures.pop().result())
+                return outcomes
         except Exception:  # a worker died (or no pool here): do it serially, reporting the culprit
-            pass
+            del internal[reported:]
+    return _extract_here(pending, internal, with_digest)
+
+
+def _extract_here(pending: list, internal: list, with_digest: bool = True) -> list:
+    """read_and_extract in this process."""
+    from asset_lint.cache import read_and_extract
     outcomes = []
     for source, digest in pending:
         try:
-            outcomes.append(read_and_extract(source, digest))
+            outcomes.append(read_and_extract(source, digest, with_digest))
         except Exception as exc:  # asset-lint's own bug on this file: report it, analyse the rest
             internal.append(_internal_finding(source.rel, (1, 0, 1, 0), exc))
             outcomes.append((FileFacts(source.rel, source.module, source.is_package,
-                                       syntax_error=SyntaxProblem("internal error", 1, 0)), None, "", None))
+                                       syntax_error=SyntaxProblem("internal error", 1, 0)), None, "", None, "", None))
     return outcomes
 
 
-def _extract_all(files: list, sources: dict, cache: FactsCache, internal: list) -> tuple:
-    """(facts by path or None where only the index vouches, sha256 by path).
+def _extract_all(files: list, sources: dict, cache: FactsCache, internal: list, signatures: dict) -> tuple:
+    """(facts by path or None where only the index vouches, facts digest by path (None until the
+    facts are written, for those extracted by the pool), sha256 by path).
 
-    Files the cache vouches for by stat are not read at all; their facts load only if a run needs
-    them (a run whose every input is unchanged does not).
+    Files the cache vouches for by stat, or whose bytes are those of their entry, are not
+    extracted; their facts load only if a run needs them (a run whose every input is unchanged
+    does not).
     """
     import hashlib
-    facts_by_rel, digests, pending = {}, {}, []
+    from asset_lint.cache import facts_digest
+    from asset_lint.extract import extract_source
+    facts_by_rel, digests, shas, pending = {}, {}, {}, []
     for source in files:
         if source.rel in sources:
             data = sources[source.rel]
-            facts_by_rel[source.rel] = extract_source(data, source.rel, source.module, source.is_package)
-            digests[source.rel] = hashlib.sha256(data).hexdigest()
+            facts = facts_by_rel[source.rel] = extract_source(data, source.rel, source.module, source.is_package)
+            digests[source.rel], shas[source.rel] = facts_digest(facts), hashlib.sha256(data).hexdigest()
             continue
-        digest = cache.fresh_digest(source)
-        if digest is not None:
-            facts_by_rel[source.rel], digests[source.rel] = None, digest
+        sha = cache.fresh_digest(source, signatures.get(source.rel))
+        if sha is not None:
+            facts_by_rel[source.rel], shas[source.rel] = None, sha
+            digests[source.rel] = cache.known_facts_digest(source)
         else:
             pending.append((source, cache.known_digest(source)))
-    for (source, _), (facts, error, digest, signature) in zip(pending, _outcomes(pending, internal)):
+    # digests now only if a last run could be reused: else the cache takes them as it writes the facts
+    outcomes = _outcomes(pending, internal, with_digest=cache.run is not None)
+    for (source, _), (facts, error, digest, signature, semantic, blob) in zip(pending, outcomes):
         if error:
             facts = FileFacts(source.rel, source.module, source.is_package,
                               syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
+            semantic = ""
         elif facts is None:  # same bytes as the cached entry: only its stat changed
-            facts = cache.facts_for(source.rel, digest)
-            if facts is None:  # the facts file lost it: extract after all
-                facts, _, digest, signature = read_and_extract(source, None)
-            cache.record(source, facts, digest, signature, new_facts=False)
+            cache.restamp(source, signature)
+            semantic = cache.known_facts_digest(source)
         elif digest:
-            cache.record(source, facts, digest, signature, new_facts=True)
-        facts_by_rel[source.rel], digests[source.rel] = facts, digest or ""
-    return facts_by_rel, digests
+            cache.record(source, facts, digest, signature, semantic, blob)
+        facts_by_rel[source.rel], digests[source.rel], shas[source.rel] = facts, semantic, digest or ""
+    return facts_by_rel, digests, shas
 
 
-def _load_vouched(files: list, facts_by_rel: dict, digests: dict, cache: FactsCache, internal: list) -> None:
-    """Fill in the facts of files the index vouched for, from the facts file (or by extracting)."""
+def _load_vouched(files: list, facts_by_rel: dict, digests: dict, cache: FactsCache, internal: list) -> bool:
+    """Fill in the facts of files the index vouched for, from the facts file (or by extracting).
+
+    False when a file's facts turned out to differ from what the index said (it changed meanwhile):
+    the run's fingerprint no longer describes its inputs.
+    """
+    still_fingerprinted = True
     for source in files:
         if facts_by_rel.get(source.rel) is None:
             facts = cache.facts_for(source.rel, digests[source.rel])
             if facts is None:
-                (facts, error, digest, signature), = _outcomes([(source, None)], internal)
+                (facts, error, digest, signature, semantic, blob), = _outcomes([(source, None)], internal)
                 if facts is None:
                     facts = FileFacts(source.rel, source.module, source.is_package,
                                       syntax_error=SyntaxProblem(f"cannot read file ({error})", 1, 0))
                 elif digest:
-                    cache.record(source, facts, digest, signature, new_facts=True)
+                    cache.record(source, facts, digest, signature, semantic, blob)
+                # the fingerprint was taken from the index: the file changing meanwhile must not reuse this run
+                if semantic != digests[source.rel]:
+                    still_fingerprinted = False
             facts_by_rel[source.rel] = facts
+    return still_fingerprinted
 
 
-def _live(facts_by_rel: dict) -> set:
-    """Cache keys still wanted: every file, and the full facts of prefiltered ones."""
-    return {*facts_by_rel, *(rel + FULL_FACTS for rel in facts_by_rel)}
+def _live(facts_by_rel: dict):
+    """Whether a cache key is still wanted: every file, and the full facts of prefiltered ones."""
+    def live(key: str) -> bool:
+        return key in facts_by_rel or (key.endswith(FULL_FACTS) and key[:-len(FULL_FACTS)] in facts_by_rel)
+    return live
 
 
 def _data_files_unchanged(reused: tuple) -> bool:
@@ -145,9 +178,10 @@ def _data_files_unchanged(reused: tuple) -> bool:
 
 def _fingerprint(root: Path, settings: Settings, files: list, digests: dict, config_files: list,
                  locations: Sequence[str], sources: dict) -> Optional[str]:
-    """Everything a run's findings depend on; None when something (an editor buffer) must not be reused."""
+    """Everything a run's findings depend on; None when something (an editor buffer) must not be
+    reused, or a file's facts digest is not known yet."""
     import hashlib
-    if sources:
+    if sources or any(digests.get(source.rel) is None for source in files):
         return None
     from asset_lint import __version__
     from asset_lint.extract.facts import SCHEMA_VERSION
@@ -186,8 +220,8 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
 
 
 def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) -> Analysis:
-    from asset_lint.graph import build_graphs
-    from asset_lint.resolve import build_project, dg_projects_of
+    # what only a computed (not reused) run needs is imported below, after the reuse check
+    from asset_lint.resolve import dg_projects_of
     from asset_lint.resolve.location_config import read_location_specs
 
     targets = [Path(p) for p in (paths or ["."])]
@@ -207,12 +241,15 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     else:
         dg_projects = dg_projects_of(location_specs)
     files, notices = [], []
+    signatures: dict = {}  # rel -> (mtime_ns, size): one stat per file serves the size check and the cache
     for source in discover(root, settings.exclude, extra_roots):
         try:
-            size = source.path.stat().st_size
+            stat = os.stat(source.path)
         except OSError:
             notices.append(f"{source.rel}: skipped, cannot be read (a broken symlink?)")
             continue
+        size = stat.st_size
+        signatures[source.rel] = (stat.st_mtime_ns, size)
         if size > MAX_FILE_BYTES and source.rel not in (sources or {}):
             notices.append(f"{source.rel}: skipped, {size / 1048576:.1f} MB is more than asset-lint reads "
                            f"({MAX_FILE_BYTES // 1048576} MB); what it defines is unknown")
@@ -221,25 +258,38 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     sources = dict(sources or {})
     internal: list = []
     cache = FactsCache(root, enabled=use_cache)
-    facts_by_rel, digests = _extract_all(files, sources, cache, internal)
+    facts_by_rel, digests, shas = _extract_all(files, sources, cache, internal, signatures)
+    del signatures  # the cache keeps what it needs: on large projects this is tens of MB
     fingerprint = _fingerprint(root, settings, files, digests, config_files, locations, sources) if use_cache else None
+    reusable = use_cache and not sources  # whether this run's result may be kept for the next one
     wanted = None
     if not all(t.resolve() == root for t in targets):
         wanted = [os.path.relpath(t.resolve(), root).replace(os.sep, "/") for t in targets]
-    enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, rule_defaults()) | {rule_modules.INTERNAL_ERROR}
-    reused = cache.reusable_run(fingerprint) if fingerprint and not internal else None
+    # the defaults matter only without an explicit selection (flake8 always passes one)
+    defaults = rule_defaults() if settings.select is None else {}
+    enabled = enabled_codes(settings, rule_modules.KNOWN_CODES, defaults) | {rule_modules.INTERNAL_ERROR}
+    reused = cache.reusable_run(fingerprint, shas) if fingerprint and not internal else None
     if reused is not None and _data_files_unchanged(reused):
         noqa = {rel: (f.noqa if f is not None else cache.noqa(rel)) for rel, f in facts_by_rel.items()} \
             if apply_noqa else {}
         cache.save(_live(facts_by_rel))
         return Analysis(root, settings, keep(reused[1], settings, enabled, noqa, wanted), None, [], len(files), notices)
-    _load_vouched(files, facts_by_rel, digests, cache, internal)
+    import hashlib
+    from asset_lint.extract import extract_source
+    from asset_lint.graph import build_graphs
+    from asset_lint.resolve import build_project
+    if not _load_vouched(files, facts_by_rel, digests, cache, internal):
+        reusable = False
     noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
     findings = [_syntax_finding(f) for f in facts_by_rel.values()
                 if f.syntax_error and f.syntax_error.message != "internal error"]
+    reread: dict = {}  # path -> sha256 of the prefiltered modules resolve needed in full
+
     def materialize(facts: FileFacts) -> FileFacts:
         """Full facts of a prefiltered module another module needs (cached like any other facts)."""
-        key, digest = facts.rel + FULL_FACTS, digests.get(facts.rel, "")
+        nonlocal reusable
+        key, digest = facts.rel + FULL_FACTS, shas.get(facts.rel, "")
+        reread[facts.rel] = digest
         cached = cache.facts_for(key, digest) if digest else None
         if cached is not None:
             return cached
@@ -248,10 +298,15 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
             try:
                 data = (root / facts.rel).read_bytes()
             except OSError:
-                return FileFacts(facts.rel, facts.module, facts.is_package, syntax_error=SyntaxProblem("unreadable", 1, 0))
+                reusable = False
+                return FileFacts(facts.rel, facts.module, facts.is_package,
+                                 syntax_error=SyntaxProblem("unreadable", 1, 0))
         full = extract_source(data, facts.rel, facts.module, facts.is_package, lazy=False)
         if digest and facts.rel not in sources:
-            cache.remember(key, digest, full)
+            if hashlib.sha256(data).hexdigest() == digest:
+                cache.remember(key, digest, full)
+            else:  # edited since this run hashed it: neither these facts nor this run describe that digest
+                reusable = False
         return full
 
     project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(), materialize)
@@ -265,9 +320,15 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         except Exception as exc:  # one rule's bug must not hide the other rules' findings
             internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
     findings.extend(internal)
-    if fingerprint and not internal:
+    if reusable and not internal:
         data_files = [(str(p), signature_of(p)) for p in project.data_files]
-        cache.save(_live(facts_by_rel), fingerprint, (data_files, findings))
+
+        def fingerprint_of(digest_of) -> Optional[str]:
+            """Taken once the cache has digested the facts the pool extracted."""
+            known = {rel: digest if digest is not None else digest_of(rel) for rel, digest in digests.items()}
+            return _fingerprint(root, settings, files, known, config_files, locations, sources)
+
+        cache.save(_live(facts_by_rel), fingerprint_of, (data_files, findings), reread)
     else:
         cache.save(_live(facts_by_rel))
     return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files),

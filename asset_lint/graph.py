@@ -12,7 +12,7 @@ from typing import Iterator, Optional
 from asset_lint.resolve import Project
 from asset_lint.resolve.locations import CodeLocation
 from asset_lint.resolve.keys import user_string
-from asset_lint.resolve.values import Dep, SpecNode
+from asset_lint.resolve.values import Dep, SpecNode, Unknown
 
 
 @dataclass
@@ -23,6 +23,7 @@ class ResolvedDep:
     downstream: SpecNode
     key: Optional[tuple]          # what Dagster links to (None: unknown)
     remapped: bool = False
+    by_table: bool = False        # re-mapped by dagster/table_name metadata (R3.3), not by group (R3.2)
     missing: bool = False         # no definition produces it: a value input fails, a Nothing dep is a stub
 
 
@@ -40,6 +41,11 @@ class AssetGraph:
                 self.producers.setdefault(spec.key, []).append(spec)
                 self.children.setdefault(spec.key, set())
         self._unknown_groups = {s.key[-1] for s in location.specs if s.key and s.group is None}
+        self._tables: dict = {}
+        for spec in location.specs:
+            if isinstance(spec.table_name, str) and spec.key is not None:
+                self._tables.setdefault(spec.table_name, set()).add(spec.key)
+        self._unknown_tables = any(isinstance(s.table_name, Unknown) for s in location.specs)
         for spec in location.specs:
             if spec.key is None:
                 continue
@@ -105,11 +111,24 @@ class AssetGraph:
         if len(key) == 1:
             if spec.group is None or key[0] in self._unknown_groups:
                 return ResolvedDep(dep, spec, None)  # the re-mapping depends on a group we cannot know
+            # R3.2: Dagster counts the definition's own outputs among the candidates, then refuses to
+            # re-map to one of them
             candidates = {s.key for s in self.location.specs if s.key and s.group == spec.group
-                          and s.key[-1] == key[0] and s.definition is not spec.definition}
-            if len(candidates) == 1:  # R3.2: silently re-mapped within the group
+                          and s.key[-1] == key[0]}
+            own = {s.key for s in self.location.specs if s.definition is spec.definition}
+            if len(candidates) == 1 and not candidates & own:  # R3.2: silently re-mapped within the group
                 return ResolvedDep(dep, spec, candidates.pop(), remapped=True)
+        if dep.table_name is not None:
+            matches = self._tables.get(dep.table_name, set()) if isinstance(dep.table_name, str) else set()
+            if isinstance(dep.table_name, Unknown) or self._unknown_tables or len(matches) > 1:
+                return ResolvedDep(dep, spec, None)  # an unknown table, or Dagster refuses ("Multiple upstream assets")
+            if matches:  # R3.3: silently re-mapped to the one asset with that table name
+                return ResolvedDep(dep, spec, next(iter(matches)), remapped=True, by_table=True)
         return ResolvedDep(dep, spec, key, missing=True)
+
+    def resolved_at(self, site, via: str) -> Optional[ResolvedDep]:
+        """The dependency declared at `site` (a parameter, a deps= entry) as Dagster resolves it."""
+        return next((r for r in self.deps if r.dep.site == site and r.dep.via == via), None)
 
     def produces(self, key: tuple) -> bool:
         """Whether some definition or external declaration in this location has the key."""
@@ -158,6 +177,15 @@ class AssetGraph:
                     if best is None or len(path) < len(best):
                         best = path
                 yield [key, *best]
+
+
+def resolved_parameter(graphs: list, site) -> Optional[ResolvedDep]:
+    """What an asset function's parameter became as an input, in the first complete code location; None if unknown."""
+    for graph in graphs:
+        resolved = graph.resolved_at(site, "param") if graph.location.complete else None
+        if resolved is not None:
+            return resolved
+    return None
 
 
 def build_graphs(project: Project) -> list:

@@ -137,6 +137,16 @@ def test_fixture_graph_equals_dagster(project: Path, error) -> None:
     assert_same_graph(project)
 
 
+@pytest.mark.parametrize("project", [pytest.param(p.values[0], id=p.id) for p in _fixture_cases("loads")
+                                     if "checks" in _fixture_setting(p.values[0])])
+def test_fixture_asset_checks_in_dagster(project: Path) -> None:
+    """`[tool.fixture] checks = ["key:name", ...]`: the asset checks Dagster keeps, in every location
+    (shows a silently dropped check, DG018)."""
+    expected = sorted(_fixture_setting(project)["checks"])
+    for module, theirs in oracle(project, sorted(declared_modules(project))).items():
+        assert theirs["checks"] == expected, module
+
+
 def test_examples_equal_dagster() -> None:
     assert assert_same_graph(REPO / "examples") == 6
 
@@ -160,3 +170,21 @@ def test_catalogue_example_matches_its_verdict(code: str, tmp_path: Path) -> Non
         modules = sorted({location["module"] for location in ours(tmp_path).values()})
         errors = [theirs["error"] for theirs in oracle(tmp_path, modules).values()]
         assert errors and all(errors), errors
+
+
+def _silent_outcome_cases() -> list:
+    return [pytest.param(case, id=f"{case.parent.name}/{case.name}")
+            for case in sorted(p.parent for p in (TESTS / "fixtures").glob("DG*/*/pyproject.toml"))
+            if {"absent", "parents"} & set(_fixture_setting(case))]
+
+
+@pytest.mark.parametrize("project", _silent_outcome_cases())
+def test_fixture_silent_outcome_in_dagster(project: Path) -> None:
+    """A silent verdict made visible: `absent` keys are in no graph, `parents` are the edges Dagster links."""
+    setting = _fixture_setting(project)
+    graphs = oracle(project, sorted(declared_modules(project))).values()
+    for key in setting.get("absent", []):
+        assert all(key not in theirs["assets"] for theirs in graphs), key
+    for key, parents in setting.get("parents", {}).items():
+        found = [theirs["assets"][key]["deps"] for theirs in graphs if key in theirs["assets"]]
+        assert found and all(deps == sorted(parents) for deps in found), (key, found)

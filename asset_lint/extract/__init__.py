@@ -29,6 +29,11 @@ _UNCONDITIONAL_IFS = ("TYPE_CHECKING",)
 _DAGSTER_HINT = re.compile(rb"dagster|asset|Definitions|@[\w.]*(?:op|job|graph)\b|AssetKey|AssetSpec")
 
 
+# Methods that change a list, dict or set in place: a module-level call to one changes what its name holds.
+_MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "popitem", "remove",
+                               "clear", "add", "discard", "sort", "reverse", "__setitem__"})
+
+
 def might_use_dagster(source: bytes) -> bool:
     """Prefilter: False when the bytes cannot declare or reference a Dagster object."""
     return _DAGSTER_HINT.search(source) is not None
@@ -176,8 +181,17 @@ class _ModuleWalker:
             value = to_ir(stmt.value)
             for target in stmt.targets:
                 self.assign(target, stmt.value, value, bind, pos)
+                self.mutated(target, pos)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.assign(stmt.target, stmt.value, to_ir(stmt.value), bind, pos)
+        elif isinstance(stmt, ast.AugAssign) and not isinstance(stmt.target, ast.Name):
+            self.mutated(stmt.target, pos)
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                self.mutated(target, pos)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+                and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr in _MUTATING_METHODS:
+            self.mutated(stmt.value.func, pos)
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             previous = self.bindings.get(stmt.target.id)
             if isinstance(stmt.op, ast.Add) and previous is not None and previous.kind == "expr":
@@ -206,6 +220,17 @@ class _ModuleWalker:
                     self.bind(target.id, Binding("unknown", "loop variable", pos), conditional)
             self.statements(stmt.body, conditional, True)
             self.statements(stmt.orelse, conditional, True)
+
+    def mutated(self, target: ast.AST, pos) -> None:
+        """`resources["x"] = ...`, `assets.append(a)`: the value built at the name's binding is no longer all."""
+        if not isinstance(target, (ast.Subscript, ast.Attribute)):
+            return
+        base = target.value
+        while isinstance(base, (ast.Subscript, ast.Attribute)):
+            base = base.value
+        binding = self.bindings.get(base.id) if isinstance(base, ast.Name) else None
+        if binding is not None and binding.kind in ("expr", "unpack"):  # a module or function is not a container
+            self.bindings[base.id] = Binding("unknown", "changed after assignment", pos)
 
     def assign(self, target: ast.AST, value_node: ast.AST, value: tuple, bind, pos) -> None:
         if isinstance(target, ast.Name):

@@ -9,11 +9,15 @@ from asset_lint.extract.facts import Expr, Pos
 _SEQUENCES = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}
 
 
+_POSITIONS: dict = {}  # one tuple per distinct position: most recur across files (a third of the facts' memory)
+
+
 def pos_of(node: ast.AST) -> Pos:
     """The node's (line, col, end_line, end_col)."""
     line = getattr(node, "lineno", 0)
     col = getattr(node, "col_offset", 0)
-    return (line, col, getattr(node, "end_lineno", None) or line, getattr(node, "end_col_offset", None) or col)
+    pos = (line, col, getattr(node, "end_lineno", None) or line, getattr(node, "end_col_offset", None) or col)
+    return _POSITIONS.setdefault(pos, pos)
 
 
 def to_ir(node: ast.AST) -> Expr:
@@ -21,6 +25,8 @@ def to_ir(node: ast.AST) -> Expr:
     pos = pos_of(node)
     if isinstance(node, ast.Constant):
         value = node.value
+        if isinstance(value, str) and len(value) <= 64:  # keys, groups, prefixes: they repeat across files
+            return ("const", pos, sys.intern(value))
         if isinstance(value, (str, int, float, bool)) or value is None:
             return ("const", pos, value)
         return ("unknown", pos, "constant")

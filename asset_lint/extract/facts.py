@@ -13,16 +13,20 @@ pos is (line, col, end_line, end_col): lines 1-based, columns 0-based, as in `as
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional, Tuple
 
 Pos = Tuple[int, int, int, int]
 Expr = Tuple[Any, ...]
 
-SCHEMA_VERSION = 6  # bump when the shape of FileFacts changes (the cache keys on it)
+# Slotted facts take a third less memory; dataclass(slots=) exists from Python 3.10 (3.9 is supported).
+SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
+
+SCHEMA_VERSION = 8  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Param:
     """One function parameter; kind is posonly | normal | kwonly | vararg | varkw."""
 
@@ -33,7 +37,7 @@ class Param:
     pos: Pos
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class StorageAccess:
     """A read or write of a long-lived object in a function body (a table, a file, an object-store key).
 
@@ -48,7 +52,7 @@ class StorageAccess:
     pos: Pos
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Invocation:
     """One call inside a @job/@graph body; args are Refs to earlier invocations' outputs.
 
@@ -62,7 +66,7 @@ class Invocation:
     pos: Pos
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class FunctionFacts:
     """A module-level function (or method-free def) with what rules need from its body."""
 
@@ -79,7 +83,7 @@ class FunctionFacts:
     first_line: int = 0                # the first decorator's line: where Dagster says the definition is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class ClassFacts:
     """A module-level class: its bases (for Config / ConfigurableResource detection) and methods."""
 
@@ -89,7 +93,7 @@ class ClassFacts:
     methods: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Binding:
     """What a module-level name is bound to.
 
@@ -103,7 +107,7 @@ class Binding:
     previous: Optional["Binding"] = None   # the binding this one replaces: `x = f(x)` reads it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class SyntaxProblem:
     """The file could not be parsed: where and why."""
 
@@ -112,7 +116,7 @@ class SyntaxProblem:
     col: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class FileFacts:
     """Everything extracted from one file. `mentions_dagster` is false for plain-Python modules."""
 

@@ -6,10 +6,12 @@ from typing import Optional
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
-from asset_lint.resolve.keys import coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of
+from asset_lint.resolve.keys import (
+    coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of, table_name_of,
+)
 from asset_lint.resolve.values import (
     AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, KeyV,
-    ModuleV, OpDef, Opaque, Seq, SpecNode, Unknown, Value,
+    ModuleV, OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value,
 )
 
 ASSET_DECORATORS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset",
@@ -25,6 +27,10 @@ _NON_ASSET_DAGSTER_DECORATORS = frozenset({"schedule", "sensor", "asset_sensor",
 PASS_THROUGH = frozenset({"with_source_code_references", "link_code_references_to_git_if_cloud",
                           "link_code_references_to_git", "with_resources"})
 # Spec methods that keep the key (so the object still declares the same asset).
+# Schedules and sensors whose job target (by name or object) or watched key is checked (semantics R6.4).
+TRIGGER_DECORATORS = frozenset({"schedule", "sensor", "asset_sensor"})
+TRIGGER_CONSTRUCTORS = {"ScheduleDefinition": "schedule", "SensorDefinition": "sensor",
+                        "build_schedule_from_partitioned_job": "schedule"}
 _KEY_PRESERVING = frozenset({"with_io_manager_key", "merge_attributes", "with_resources", "with_hooks",
                              "with_attributes", "to_source_asset", "with_attributes_for_all"})
 
@@ -42,6 +48,7 @@ class DagsterApi:
         self.extra_decorators = dict(extra_decorators or {})   # dotted user name -> Dagster decorator name
         self.loaders = None   # set by locations.py: expands module loaders
         self.data_files: list = []  # non-Python files read (dbt manifests): they key the run cache too
+        self.binds_resources_elsewhere = False  # with_resources(...) seen: resources outside Definitions
 
     # decorators ----------------------------------------------------------------------------
     def apply_decorators(self, ev: Evaluator, module: str, func: Func, site: Site) -> Value:
@@ -73,6 +80,8 @@ class DagsterApi:
                 return self.build_op(ev, decorator, target)
             if name in ("definitions", "repository"):
                 return self.call_user_function(ev, target, force=True)
+            if name in TRIGGER_DECORATORS:
+                return build_trigger(name, decorator, target.facts.name, Site(target.rel, target.facts.pos))
             if name in _NON_ASSET_DAGSTER_DECORATORS or name.startswith("<"):
                 return Opaque(name)
             return Opaque(name) if not name[:1].isupper() else Unknown(f"decorator {name}")
@@ -111,6 +120,8 @@ class DagsterApi:
     def call_external(self, qualname: str, args: tuple) -> Value:
         """A call into another library: a definition only when it comes from a Dagster integration."""
         last = qualname.rsplit(".", 1)[-1]
+        if last == "with_resources":
+            self.binds_resources_elsewhere = True
         if last in PASS_THROUGH and args:
             return args[0]
         if qualname.split(".")[0].startswith("dagster"):
@@ -144,6 +155,8 @@ class DagsterApi:
         base = method.args[0]
         attr = method.name[len("method:"):]
         if isinstance(base, Definition) and attr in _KEY_PRESERVING and "key" not in kwargs:
+            if attr == "with_resources":
+                self.binds_resources_elsewhere = True
             return base
         if isinstance(base, KeyV) and attr == "with_prefix" and args:
             prefix = coerce_prefix(args[0])
@@ -193,7 +206,11 @@ class DagsterApi:
             return AssetJob(job_name, site, call.arg(1, "selection"))
         if self.loaders is not None and self.loaders.handles(name):
             return self.loaders.call(ev, call)
+        if name in TRIGGER_CONSTRUCTORS:
+            return build_trigger(TRIGGER_CONSTRUCTORS[name], call, None, site)
         if name in PASS_THROUGH:
+            if name == "with_resources":
+                self.binds_resources_elsewhere = True
             given = call.arg(0, "assets_defs")
             return given if given is not None else Unknown(name)
         if name in ("external_assets_from_specs", "AssetsDefinition.from_op",
@@ -208,7 +225,8 @@ class DagsterApi:
                                 signature=call.expr)
         deps = deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == "spec" else []
         group = group_of(call.kwargs.get("group_name"))
-        definition.specs = [SpecNode(key, group, "external", deps, definition, call.site)]
+        definition.specs = [SpecNode(key, group, "external", deps, definition, call.site,
+                                     table_name=table_name_of(call.kwargs.get("metadata")))]
         definition.complete = key is not None
         return definition
 
@@ -218,12 +236,14 @@ class DagsterApi:
         kind = {"observable_source_asset": "observable", "asset_check": "check", "dbt_assets": "dbt"}.get(
             decorator.name, decorator.name)
         site = Site(func.rel, facts.pos)
-        definition = Definition(kind=kind, name=facts.name, site=site, module=func.module, func=func)
+        definition = Definition(kind=kind, name=facts.name, site=site, module=func.module, func=func,
+                                decorator=decorator)
         kw = decorator.kwargs
         if kind == "check":
             target = self._target_dep(ev, decorator, site)
             definition.check_target = target
-            definition.extra_deps = deps_list(ev, decorator, "additional_deps", False, "check_deps")
+            definition.extra_deps = deps_list(ev, decorator, "additional_deps", False, "check_deps") \
+                + self._check_ins(decorator, site)
             return definition
         if kind == "dbt":
             from asset_lint.resolve.dbt import build_dbt_assets
@@ -232,9 +252,10 @@ class DagsterApi:
             key = self._single_key(kw, facts.name)
             group = group_of(kw.get("group_name"))
             spec_kind = "observable" if kind == "observable" else "materializable"
-            deps = [] if kind == "observable" else input_deps(ev, decorator, func)
+            deps = [] if kind == "observable" else input_deps(ev, decorator, func, definition.shadowed_deps)
             op_name = op_name_of(key) if key else None
-            definition.specs = [SpecNode(key, group, spec_kind, deps, definition, site, op_name)]
+            definition.specs = [SpecNode(key, group, spec_kind, deps, definition, site, op_name,
+                                         table_name=table_name_of(kw.get("metadata")))]
             definition.complete = key is not None
             if kind == "graph_asset":
                 definition.composition = self.build_op(ev, Call("graph", (), {}, site, func.module, None), func)
@@ -245,10 +266,31 @@ class DagsterApi:
         if "key" in kw and not (isinstance(kw["key"], Const) and kw["key"].value is None):
             return coerce_key(kw["key"])
         name = constant_str(kw["name"]) if "name" in kw and not _is_none(kw["name"]) else fn_name
+        name = fn_name if name == "" else name  # Dagster takes `name or fn.__name__`
         prefix = coerce_prefix(kw.get("key_prefix"))
         if name is None or prefix is None:
             return None
         return prefix + (name,)
+
+    def _check_ins(self, call: Call, site: Site) -> list:
+        """An asset check's additional_ins= (AssetIn values), keyed like an asset's ins (R2.2)."""
+        ins = call.kwargs.get("additional_ins")
+        if ins is None or _is_none(ins):
+            return []
+        if not isinstance(ins, DictV):
+            return [Dep(None, False, site, "check_ins")]
+        deps = []
+        for name, asset_in in ins.items:
+            key = None
+            if isinstance(asset_in, Call) and asset_in.name == "AssetIn":
+                explicit = asset_in.arg(0, "key")
+                if explicit is not None and not _is_none(explicit):
+                    key = coerce_key(explicit)
+                elif constant_str(name) is not None:
+                    prefix = coerce_prefix(asset_in.arg(None, "key_prefix"))
+                    key = prefix + (constant_str(name),) if prefix is not None else None
+            deps.append(Dep(key, False, asset_in.site if isinstance(asset_in, Call) else site, "check_ins"))
+        return deps
 
     def _target_dep(self, ev: Evaluator, call: Call, site: Site) -> Optional[Dep]:
         value = call.arg(None, "asset")
@@ -264,7 +306,7 @@ class DagsterApi:
         site = definition.site
         op_name = constant_str(kw.get("name")) or facts.name
         decorator_group = group_of(kw.get("group_name"), default=None)
-        inputs = input_deps(ev, decorator, func)
+        inputs = input_deps(ev, decorator, func, definition.shadowed_deps)
         specs = []
         complete = True
         outs, spec_values = kw.get("outs"), kw.get("specs")
@@ -283,7 +325,8 @@ class DagsterApi:
                 own_group = group_of(out.kwargs.get("group_name"), default=None)
                 group = own_group or decorator_group or ("default" if "group_name" not in out.kwargs
                                                          and "group_name" not in kw else None)
-                specs.append((name, SpecNode(key, group, "materializable", list(inputs), definition, site, op_name)))
+                specs.append((name, SpecNode(key, group, "materializable", list(inputs), definition, site, op_name,
+                                             table_name=table_name_of(out.kwargs.get("metadata")))))
         elif isinstance(spec_values, Seq):
             for element in spec_values.items:
                 if not isinstance(element, Definition) or element.kind != "spec":
@@ -292,8 +335,10 @@ class DagsterApi:
                 inner = element.specs[0]
                 own_group = element.signature is not None and any(k == "group_name" for k, _ in element.signature[4])
                 group = inner.group if own_group else (decorator_group or inner.group)
-                deps = [Dep(d.key, d.key is not None and d.key in param_keys(inputs), d.site, d.via) for d in inner.deps]
-                specs.append((None, SpecNode(inner.key, group, "materializable", deps, definition, inner.site, op_name)))
+                deps = [Dep(d.key, d.key is not None and d.key in param_keys(inputs), d.site, d.via,
+                            table_name=d.table_name) for d in inner.deps]
+                specs.append((None, SpecNode(inner.key, group, "materializable", deps, definition, inner.site, op_name,
+                                             table_name=inner.table_name)))
         elif outs is not None or spec_values is not None:
             complete = False
         internal = kw.get("internal_asset_deps")
@@ -302,6 +347,8 @@ class DagsterApi:
             for out_name, spec in specs:
                 listed = by_out.get(out_name)
                 if listed is None:
+                    if spec.deps:
+                        definition.internal_deps_gaps.append((out_name, spec.deps))
                     spec.deps = []  # R4.1: an unlisted output depends on nothing
                 elif isinstance(listed, Seq):
                     spec.deps = [Dep(coerce_key(v), False, site, "internal") for v in listed.items]
@@ -322,6 +369,21 @@ class DagsterApi:
         if decorator.name == "op":
             return build_op(ev, decorator, func)
         return build_job(ev, decorator, func)
+
+
+def build_trigger(kind: str, call: Call, default_name: Optional[str], site: Site) -> TriggerDef:
+    """A schedule or sensor (decorator or constructor): what it targets, as evaluated (R6.4)."""
+    kw = call.kwargs
+    name = constant_str(kw.get("name")) or default_name
+    if call.name == "build_schedule_from_partitioned_job":
+        job = call.arg(0, "job")
+    else:
+        job = kw.get("job", kw.get("target", kw.get("jobs")))
+    job_name = kw.get("job_name")
+    if name is None and call.name == "ScheduleDefinition" and constant_str(job_name) is not None:
+        name = f"{constant_str(job_name)}_schedule"   # Dagster's default schedule name
+    asset_key = call.arg(0, "asset_key") if kind == "asset_sensor" else None
+    return TriggerDef(kind, name, site, job_name=job_name, job=job, asset_key=asset_key)
 
 
 def _is_none(value: Value) -> bool:

@@ -91,7 +91,9 @@ def build_dbt_assets(ev: Evaluator, api, decorator: Call, func: Func, definition
             # a dbt source is external by design: its stub is expected, not a typo (via "dbt_source")
             deps = [Dep(k, False, site, "dbt_source" if is_source else "dbt")
                     for k, is_source in dict.fromkeys(parents(unique_id, set()))]
-            definition.specs.append(SpecNode(_key(node), _group(node), "materializable", deps, definition, site, op_name))
+            # dagster-dbt gives every model its relation as dagster/table_name (R3.3), in a form not modelled here
+            definition.specs.append(SpecNode(_key(node), _group(node), "materializable", deps, definition, site,
+                                             op_name, table_name=Unknown("dbt relation")))
     return definition
 
 

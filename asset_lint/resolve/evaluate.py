@@ -25,6 +25,10 @@ _STAR_SAFE = frozenset({
 })
 
 
+# Dagster's public subpackages: reached as attributes (`dg.components`), they hold names, not one.
+_DAGSTER_SUBPACKAGES = frozenset({"components", "deprecated", "preview"})
+
+
 def dagster_name(qualname: str) -> Optional[str]:
     """`dagster._core....asset` -> `asset`; None when the name is not from Dagster."""
     root = qualname.split(".", 1)[0]
@@ -164,6 +168,8 @@ class Evaluator:
         root = qualname.split(".", 1)[0]
         if root in DAGSTER_PACKAGES:
             short = dagster_name(qualname)
+            if short in _DAGSTER_SUBPACKAGES or (short or "").startswith("_"):
+                return External(qualname)  # `dg.components.definitions` names `definitions`, not an attribute
             return Dagster(short) if short else External(qualname)
         return External(qualname)
 

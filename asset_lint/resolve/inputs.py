@@ -5,20 +5,21 @@ from typing import Optional
 
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator
-from asset_lint.resolve.keys import coerce_key, coerce_prefix
+from asset_lint.resolve.keys import coerce_key, coerce_prefix, table_name_of
 from asset_lint.resolve.values import (
     Call, Cls, Const, Dagster, Definition, Dep, DictV, External, Func, Opaque, Seq, Unknown, Value,
 )
 
 # R2.1: the first positional parameter with one of these names is the context, not an input.
 CONTEXT_NAMES = frozenset({"context", "_context", "context_", "_"})
+CONFIG_BASES = frozenset({"Config", "PermissiveConfig"})
 RESOURCE_BASES = frozenset({"ConfigurableResource", "ConfigurableResourceFactory", "ResourceDefinition",
                             "TreatAsResourceParam", "ConfigurableIOManager", "ConfigurableIOManagerFactory",
                             "IOManagerDefinition"})
 
 
-def input_deps(ev: Evaluator, decorator: Call, func: Func) -> list:
-    """Parameters, ins= and deps= as Dagster reads them (R2.1-R2.4)."""
+def input_deps(ev: Evaluator, decorator: Call, func: Func, shadowed: Optional[list] = None) -> list:
+    """Parameters, ins= and deps= as Dagster reads them (R2.1-R2.4); `shadowed` collects 8.19b pairs."""
     kw = decorator.kwargs
     ins = kw.get("ins")
     ins_map = {}
@@ -45,14 +46,46 @@ def input_deps(ev: Evaluator, decorator: Call, func: Func) -> list:
             deps.append(_asset_in_dep(asset_in, p.name, Site(func.rel, p.pos), is_resource is None))
         else:
             deps.append(Dep((p.name,), True, Site(func.rel, p.pos), "param", uncertain=is_resource is None))
+        deps[-1].input_name = p.name
     for name, asset_in in ins_map.items():
         if name not in param_names and isinstance(asset_in, Call) and _is_nothing(asset_in.kwargs.get("dagster_type")):
             deps.append(_asset_in_dep(asset_in, name, asset_in.site, False))
+            deps[-1].input_name = name
     if isinstance(ins, Unknown) or (ins is not None and not isinstance(ins, DictV)):
         deps.append(Dep(None, True, decorator.site, "ins"))
     deps.extend(deps_list(ev, decorator, "deps", value_input=False, via="deps"))
     deps.extend(deps_list(ev, decorator, "non_argument_deps", value_input=False, via="deps"))
-    return deps
+    return drop_shadowed_deps(deps, shadowed)
+
+
+def dep_input_name(key: tuple) -> str:
+    """The op input a deps= key becomes (stringify_asset_key_to_input_name); it must be a valid name."""
+    return "_".join(key).replace("-", "_").replace(".", "_")
+
+
+def own_dep_inputs(deps: list) -> list:
+    """(Dep, input name) for each deps= entry that gets an input of its own: not the key of a parameter
+    or ins= entry (those share that input), as build_and_validate_named_ins does."""
+    input_keys = {d.key for d in deps if d.input_name is not None}
+    return [(d, dep_input_name(d.key)) for d in deps
+            if d.via == "deps" and d.key is not None and d.key not in input_keys]
+
+
+def drop_shadowed_deps(deps: list, shadowed: Optional[list] = None) -> list:
+    """8.19b: inputs are a dict by name, so a deps= entry replaces an earlier input of the same name.
+    The earlier Nothing dep silently disappears (a parameter so replaced fails to load instead)."""
+    by_name = {d.input_name: d for d in deps if d.input_name is not None}
+    dropped = []
+    for dep, name in own_dep_inputs(deps):
+        earlier = by_name.get(name)
+        if earlier is not None and earlier.key != dep.key and not earlier.uncertain:
+            if shadowed is not None:
+                shadowed.append((earlier, dep))
+            if not earlier.value_input:
+                dropped.append(earlier)
+        by_name[name] = dep
+    return [d for d in deps if not any(d is gone for gone in dropped)] if dropped else deps
+
 
 def _asset_in_dep(asset_in: Value, name: str, param_site: Site, uncertain: bool) -> Dep:
     if not isinstance(asset_in, Call) or asset_in.name != "AssetIn":
@@ -84,8 +117,10 @@ def deps_list(ev: Evaluator, call: Call, keyword: str, value_input: bool, via: s
     deps = []
     for i, element in enumerate(value.items):
         site = Site(call.site.path, positions[i]) if positions else whole_site
+        table = table_name_of(element.kwargs.get("metadata")) \
+            if isinstance(element, Call) and element.name == "AssetDep" else None
         for key in keys_of_dep(element):
-            deps.append(Dep(key, value_input, site, via))
+            deps.append(Dep(key, value_input, site, via, table_name=table))
     return deps
 
 def keys_of_dep(element: Value) -> list:
@@ -102,16 +137,48 @@ def is_resource_annotation(ev: Evaluator, module: str, annotation) -> Optional[b
     """R2.1.3: True for resource types, False for anything else, None when it cannot be known."""
     if annotation is None:
         return False
+    return _is_resource_value(ev, annotation_value(ev, module, annotation), 0)
+
+
+def annotation_value(ev: Evaluator, module: str, annotation) -> Value:
+    """What an annotation names; a string annotation is looked up like typing.get_type_hints does."""
     if annotation[0] == "const" and isinstance(annotation[2], str):
         text = annotation[2].strip()
         if not text.replace(".", "").replace("_", "").isalnum():
-            return None
+            return Unknown("string annotation")
         parts = text.split(".")
         value = ev.lookup(module, parts[0])
         for part in parts[1:]:
             value = ev.attribute(module, value, part)
-        return _is_resource_value(ev, value, 0)
-    return _is_resource_value(ev, ev.eval(module, annotation), 0)
+        return value
+    return ev.eval(module, annotation)
+
+
+def is_config_annotation(ev: Evaluator, module: str, annotation) -> Optional[bool]:
+    """True for a dagster.Config subclass that is not a resource (8.23); None when it cannot be known."""
+    if annotation is None:
+        return False
+    is_resource = is_resource_annotation(ev, module, annotation)
+    if is_resource is not False:
+        return None if is_resource is None else False  # resources are Config subclasses too
+    return _derives_from(ev, annotation_value(ev, module, annotation), CONFIG_BASES, 0)
+
+
+def _derives_from(ev: Evaluator, value: Value, bases: frozenset, depth: int) -> Optional[bool]:
+    if depth > 20:
+        return None
+    if isinstance(value, Dagster):
+        return value.name in bases
+    if isinstance(value, Cls):
+        verdicts = [_derives_from(ev, ev.eval(value.module, b), bases, depth + 1) for b in value.facts.bases]
+        if True in verdicts:
+            return True
+        return None if None in verdicts else False
+    if isinstance(value, External):
+        return False if value.qualname.split(".")[0] == "builtins" or not value.qualname.startswith("dagster") else None
+    if isinstance(value, (Const, Opaque)) or (isinstance(value, Call) and value.name.endswith("[]")):
+        return False
+    return None
 
 def _is_resource_value(ev: Evaluator, value: Value, depth: int) -> Optional[bool]:
     if depth > 20:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from asset_lint.resolve.values import Call, Const, Definition, KeyV, Seq, Value
+from asset_lint.resolve.values import Call, Const, Definition, DictV, KeyV, Seq, Unknown, Value
 
 
 def coerce_key(value: Optional[Value]) -> Optional[tuple]:
@@ -56,3 +56,17 @@ def group_of(value: Optional[Value], default: Optional[str] = "default") -> Opti
 def op_name_of(key: tuple) -> str:
     """AssetKey.to_python_identifier(): the node name of an @asset (R1.5)."""
     return "__".join(key).replace("-", "_").replace(".", "_")
+
+
+def table_name_of(metadata: Optional[Value]):
+    """The dagster/table_name entry of a metadata= value (R3.3): None when absent, Unknown when unknowable."""
+    if metadata is None or (isinstance(metadata, Const) and metadata.value is None):
+        return None
+    if not isinstance(metadata, DictV):
+        return Unknown("metadata")
+    for key, value in metadata.items:
+        if not (isinstance(key, Const) and isinstance(key.value, str)):
+            return Unknown("metadata key")
+        if key.value == "dagster/table_name":
+            return value.value if isinstance(value, Const) and isinstance(value.value, str) else Unknown("table name")
+    return None

@@ -23,6 +23,7 @@ class LocationSpec:
     kind: str                 # module | dg_project | implicit
     declared_in: str          # the config file (or module file) that declares it
     target: str = ""          # dg projects: code_location_target_module, when set
+    workspace: str = ""       # the config file that loads this location together with others
 
 
 def _read_toml(path: Path) -> dict:
@@ -37,9 +38,10 @@ def _normalise(name: str) -> str:
     return name.replace("-", "_")
 
 
-def _workspace_projects(root: Path, config_files: list) -> dict:
+def _workspace_projects(root: Path, config_files: list, files: dict = None) -> dict:
     """dg workspaces: workspace folder -> the project folders its [[workspace.projects]] lists."""
     workspaces = {}
+    files = {} if files is None else files    # filled: workspace folder -> its config file
     for rel in config_files:
         name = Path(rel).name
         if name not in ("dg.toml", "pyproject.toml"):
@@ -49,6 +51,7 @@ def _workspace_projects(root: Path, config_files: list) -> dict:
         projects = (dg.get("workspace") or {}).get("projects") if isinstance(dg, dict) else None
         if isinstance(projects, list):
             folder = Path(rel).parent
+            files[folder] = rel
             workspaces[folder] = {(folder / p["path"]).as_posix() for p in projects
                                   if isinstance(p, dict) and isinstance(p.get("path"), str)}
     return workspaces
@@ -63,10 +66,20 @@ def _outside_workspace(rel: str, workspaces: dict) -> bool:
     return False
 
 
+def _listing_workspace(rel: str, workspaces: dict, files: dict) -> str:
+    """The dg workspace config file that lists the project declared in `rel`, else ""."""
+    folder = Path(rel).parent
+    for workspace, projects in workspaces.items():
+        if any(folder.as_posix() == p for p in projects):
+            return files[workspace]
+    return ""
+
+
 def read_location_specs(root: Path, config_files: list) -> tuple:
     """(LocationSpecs, extra source roots) from pyproject.toml [tool.dagster]/[tool.dg] and workspace.yaml."""
     specs, extra_roots = [], []
-    workspaces = _workspace_projects(root, config_files)
+    workspace_files: dict = {}
+    workspaces = _workspace_projects(root, config_files, workspace_files)
     for rel in config_files:
         path = root / rel
         folder = path.parent
@@ -82,8 +95,10 @@ def read_location_specs(root: Path, config_files: list) -> tuple:
                 for entry in dagster.get("modules", []) if isinstance(dagster.get("modules"), list) else []:
                     if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                         modules.append((entry["name"], entry.get("code_location_name")))
+                together = rel if len(modules) > 1 else ""   # `dagster dev` loads them into one workspace
                 for module, location_name in modules:
-                    specs.append(LocationSpec(str(location_name or module), module, "module", rel))
+                    specs.append(LocationSpec(str(location_name or module), module, "module", rel,
+                                              workspace=together))
                 wd = dagster.get("working_directory")
                 if isinstance(wd, str):
                     extra_roots.append(folder / wd)
@@ -96,7 +111,8 @@ def read_location_specs(root: Path, config_files: list) -> tuple:
                 location_name = project.get("code_location_name") or _normalise(
                     folder.name if rel != name else root_module)
                 specs.append(LocationSpec(location_name, defs_module, "dg_project", rel,
-                                          project.get("code_location_target_module") or ""))
+                                          project.get("code_location_target_module") or "",
+                                          _listing_workspace(rel, workspaces, workspace_files)))
         elif name == "workspace.yaml":
             try:
                 document = load_yaml_subset(path.read_text(encoding="utf-8", errors="replace"))
@@ -120,7 +136,8 @@ def read_location_specs(root: Path, config_files: list) -> tuple:
                     if kind == "python_file":
                         file_rel = (Path(rel).parent / target).as_posix()
                         specs.append(LocationSpec(str(body.get("location_name") or Path(target).stem),
-                                                  "file:" + file_rel.lstrip("./"), "module", rel))
+                                                  "file:" + file_rel.lstrip("./"), "module", rel, workspace=rel))
                     else:
-                        specs.append(LocationSpec(str(body.get("location_name") or target), target, "module", rel))
+                        specs.append(LocationSpec(str(body.get("location_name") or target), target, "module", rel,
+                                                  workspace=rel))
     return specs, extra_roots

@@ -2,7 +2,7 @@
 what each location contains after loaders, merges and the defs/ folder (semantics section 5)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -10,8 +10,8 @@ from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
 from asset_lint.resolve.keys import coerce_prefix, group_of
 from asset_lint.resolve.values import (
-    AssetJob, Call, Const, Definition, DefinitionsV, Dep, External, Func, JobDef, Loaded, ModuleV, OpDef, Opaque,
-    Seq, SpecNode, Unknown, Value,
+    AssetJob, Call, Const, Definition, DefinitionsV, External, Func, JobDef, Loaded, ModuleV, OpDef, Opaque,
+    Seq, SpecNode, TriggerDef, Unknown, Value,
 )
 from asset_lint.resolve.location_config import LocationSpec, read_location_specs
 
@@ -32,6 +32,13 @@ class CodeLocation:
     complete: bool = True
     found: bool = True        # the entry module exists in the analysed tree
     reasons: list = field(default_factory=list)
+    workspace: str = ""       # the workspace file listing this location with others ("" = on its own)
+    loaders: list = field(default_factory=list)      # the Loaded values (load_assets_from_*) it collects
+    checks_complete: bool = True   # False when some asset_checks= entry cannot be evaluated
+    triggers: list = field(default_factory=list)     # schedules and sensors (TriggerDef)
+    resources: list = field(default_factory=list)    # each Definitions' resources= value, as evaluated
+    definitions_known: bool = True  # every Definitions part was followed (else jobs/resources may hide there)
+    jobs_known: bool = True         # every jobs=/schedules=/sensors= entry was followed
 
     def incomplete(self, reason: str) -> None:
         self.complete = False
@@ -47,6 +54,8 @@ class Loaders:
         "load_assets_from_package_name", "load_definitions_from_module", "load_definitions_from_modules",
         "load_definitions_from_package_module", "load_definitions_from_current_module",
         "load_definitions_from_package_name", "load_from_defs_folder", "load_defs",
+        "load_asset_checks_from_modules", "load_asset_checks_from_package_module",
+        "load_asset_checks_from_current_module", "load_asset_checks_from_package_name",
     })
 
     def __init__(self, root: Path, module_files: dict, dg_projects: list) -> None:
@@ -108,9 +117,11 @@ class Loaders:
         modules = self._modules_arg(call)
         if modules is None:
             return Unknown(f"{call.name} over modules asset-lint cannot name")
-        objects, complete, seen = [], True, set()
-        include_specs = isinstance(call.kwargs.get("include_specs"), Const) and call.kwargs["include_specs"].value
+        objects, complete, seen, dropped = [], True, set(), []
+        include_given = call.kwargs.get("include_specs")
+        include_specs = isinstance(include_given, Const) and include_given.value
         wants_definitions = call.name.startswith("load_definitions")
+        wants_checks = call.name.startswith("load_asset_checks")
         for module in modules:
             for value in self.module_objects(ev, module):
                 if id(value) in seen:
@@ -120,12 +131,19 @@ class Loaders:
                     isinstance(v, (Definition, JobDef, AssetJob)) for v in value.items) else (value,)
                 for item in items:
                     if isinstance(item, Definition):
+                        if wants_checks:
+                            if item.kind == "check":
+                                objects.append(item)
+                            continue
                         if item.kind == "spec" and not (include_specs or wants_definitions):
+                            if include_given is None or isinstance(include_given, Const):
+                                dropped.append(item)
                             continue
                         if item.kind == "check" and not wants_definitions:
+                            dropped.append(item)
                             continue  # R5.5 / 8.33: asset checks are silently not loaded
                         objects.append(item)
-                    elif isinstance(item, (JobDef, AssetJob)) and wants_definitions:
+                    elif isinstance(item, (JobDef, AssetJob, TriggerDef)) and wants_definitions:
                         objects.append(item)
                     elif isinstance(item, Unknown):
                         complete = False
@@ -135,12 +153,21 @@ class Loaders:
                                            + (() if complete else (Unknown("module attribute"),))),
                                 checks=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind == "check")),
                                 jobs=Seq(tuple(o for o in objects if isinstance(o, (JobDef, AssetJob)) and
-                                               not (isinstance(o, JobDef) and o.kind == "graph"))))
-        prefix = coerce_prefix(call.kwargs.get("key_prefix"))
-        group = call.kwargs.get("group_name")
+                                               not (isinstance(o, JobDef) and o.kind == "graph"))
+                                         + (() if complete else (Unknown("module attribute"),))),
+                                schedules=Seq(tuple(o for o in objects if isinstance(o, TriggerDef))),
+                                # an attribute asset-lint cannot evaluate may be a Definitions with resources
+                                resources=call.kwargs.get("resources") if complete else Unknown("module attribute"))
+        first = 0 if call.name.endswith("current_module") else 1   # the parameters after the modules
+        if wants_checks:
+            if not complete or call.arg(first, "asset_key_prefix") is not None:
+                return Unknown(f"{call.name} with targets asset-lint does not follow")
+            return Seq(tuple(objects))
+        prefix = coerce_prefix(call.arg(first + 1, "key_prefix"))
+        group = call.arg(first, "group_name")
         return Loaded(tuple(objects), prefix, group_of(group, default=None) if group is not None else "",
                       complete and prefix is not None and (group is None or group_of(group, None) is not None),
-                      call.site)
+                      call.site, call.name, tuple(dropped))
 
     def defs_folder(self, ev: Evaluator, call: Call) -> Value:
         """R5.8: every module under the dg project's defs module."""
@@ -216,12 +243,16 @@ class _Collector:
             self.seen_defs.add(id(value))
             for part in value.parts:
                 self.definitions(part)
+            if value.resources is not None:
+                self.location.resources.append(value.resources)
             for field_name, bucket in (("assets", "assets"), ("checks", "checks"), ("jobs", "jobs"),
                                        ("schedules", "other"), ("sensors", "other")):
                 self.collect(getattr(value, field_name), bucket, None, None)
         elif isinstance(value, Unknown):
+            self.location.definitions_known = False
             self.location.incomplete(value.reason)
         else:
+            self.location.definitions_known = False
             self.location.incomplete("not a Definitions object")
 
     def collect(self, value: Optional[Value], bucket: str, prefix: Optional[tuple], group) -> None:
@@ -231,6 +262,7 @@ class _Collector:
             for item in value.items:
                 self.collect(item, bucket, prefix, group)
         elif isinstance(value, Loaded):
+            self.location.loaders.append(value)
             if not value.complete:
                 self.location.incomplete("loader over modules with unknown contents")
             for item in value.definitions:
@@ -246,10 +278,14 @@ class _Collector:
                 self.location.specs.extend(_transformed(value, prefix, group))
         elif isinstance(value, (JobDef, AssetJob)):
             self.location.jobs.append(value)
+        elif isinstance(value, TriggerDef):
+            self.location.triggers.append(value)
         elif bucket == "assets":
             self.location.incomplete(getattr(value, "reason", "") or f"unrecognised {type(value).__name__} in assets")
+        elif bucket == "checks":
+            self.location.checks_complete = False
         elif bucket in ("jobs", "other") and isinstance(value, Unknown):
-            pass
+            self.location.jobs_known = False
 
 
 def _transformed(definition: Definition, prefix: Optional[tuple], group) -> list:
@@ -261,7 +297,7 @@ def _transformed(definition: Definition, prefix: Optional[tuple], group) -> list
         prefixable = bool(prefix) and definition.kind not in ("spec", "source") and spec.key is not None
         specs.append(SpecNode(prefix + spec.key if prefixable else spec.key, group or spec.group, spec.kind,
                               list(spec.deps), definition, spec.site, spec.op_name,
-                              loader_prefix=prefix if prefixable else ()))
+                              loader_prefix=prefix if prefixable else (), table_name=spec.table_name))
     return specs
 
 
@@ -279,8 +315,8 @@ def apply_loader_dep_prefixes(location: CodeLocation) -> None:
         if not prefix:
             continue
         loaded = by_definition[prefix]
-        spec.deps = [Dep(prefix + d.key, d.value_input, d.site, d.via, d.uncertain)
-                     if d.key is not None and d.key in loaded else d for d in spec.deps]
+        spec.deps = [replace(d, key=prefix + d.key) if d.key is not None and d.key in loaded else d
+                     for d in spec.deps]
 
 
 def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: dict) -> list:
@@ -295,7 +331,7 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             module = next((m for m, rel in module_files.items() if rel == wanted), "")
         if module not in module_files and not loaders.submodules(module):
             module = _by_suffix(module, module_files) or module
-        location = CodeLocation(spec.name, module, spec.declared_in)
+        location = CodeLocation(spec.name, module, spec.declared_in, workspace=spec.workspace)
         site = Site(spec.declared_in, (1, 0, 1, 0))
         definitions_module = (spec.target or module.rsplit(".", 1)[0] + ".definitions") \
             if spec.kind == "dg_project" else ""

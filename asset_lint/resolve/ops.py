@@ -41,7 +41,8 @@ def build_op(ev: Evaluator, decorator: Call, func: Func) -> OpDef:
     name = constant_str(kw.get("name")) or func.facts.name
     out = kw.get("out")
     return OpDef(name=name, site=Site(func.rel, func.facts.pos), module=func.module, func=func,
-                 io_manager_keys=tuple(_io_manager_keys(out)), nothing_inputs=tuple(_nothing_inputs(kw.get("ins"))))
+                 io_manager_keys=tuple(_io_manager_keys(out)), nothing_inputs=tuple(_nothing_inputs(kw.get("ins"))),
+                 decorator=decorator)
 
 
 def _callee(ev: Evaluator, module: str, ir) -> tuple:

@@ -122,6 +122,8 @@ class Dep:
     via: str                        # param | ins | deps | spec_deps | internal
     uncertain: bool = False         # e.g. a parameter whose annotation might be a resource
     partition_mapped: bool = False  # an AssetIn with a partition_mapping (8.10 allows a self-dependency)
+    input_name: Optional[str] = None  # the op input a parameter or ins= entry becomes
+    table_name: Any = None          # AssetDep(metadata={"dagster/table_name": ...}) (R3.3): str, or Unknown
 
 
 @dataclass(eq=False)
@@ -136,6 +138,7 @@ class SpecNode:
     site: Site
     op_name: Optional[str] = None
     loader_prefix: tuple = ()        # set when a prefixed load_assets_from_* call loaded it (R5.5)
+    table_name: Any = None           # its dagster/table_name metadata (R3.3): str, or Unknown
 
 
 @dataclass(eq=False)
@@ -152,7 +155,10 @@ class Definition(Value):
     check_target: Optional[Dep] = None
     func: Any = None
     extra_deps: list = field(default_factory=list)   # asset checks' additional_deps
+    shadowed_deps: list = field(default_factory=list)  # (dropped Dep, later Dep): one input name (8.19b)
+    internal_deps_gaps: list = field(default_factory=list)   # (out name, deps it lost): R4.1 unlisted outputs
     composition: Any = None                          # @graph_asset bodies: the ops they compose
+    decorator: Any = None                            # the decorator Call (resources, io managers)
 
 
 @dataclass(eq=False)
@@ -164,6 +170,7 @@ class OpDef(Value):
     io_manager_keys: tuple
     nothing_inputs: tuple
     storage: list = field(default_factory=list)   # evaluated StorageUse
+    decorator: Any = None                         # the @op Call (resources, io managers)
 
 
 @dataclass(eq=False)
@@ -188,6 +195,18 @@ class AssetJob(Value):
 
 
 @dataclass(eq=False)
+class TriggerDef(Value):
+    """A schedule or sensor: the job it targets by name or object, or the asset key it watches."""
+
+    kind: str                       # schedule | sensor | asset_sensor
+    name: Optional[str]
+    site: Site
+    job_name: Any = None            # job_name= as evaluated
+    job: Any = None                 # job= / jobs= / target= as evaluated (a job object or a selection)
+    asset_key: Any = None           # @asset_sensor(asset_key=...)
+
+
+@dataclass(eq=False)
 class DefinitionsV(Value):
     site: Site
     module: str
@@ -209,6 +228,8 @@ class Loaded(Value):
     group_name: Optional[str]
     complete: bool
     site: Site
+    loader: str = ""                # the loader function's name
+    dropped: tuple = ()             # module objects this loader found but silently skips (checks, specs; 8.33)
 
 
 UNKNOWN = Unknown("unknown")

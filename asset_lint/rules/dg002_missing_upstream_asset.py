@@ -10,18 +10,62 @@ from asset_lint.resolve.keys import user_string
 CODE = "DG002"
 
 
+def _workspace_members(graphs) -> dict:
+    """Per workspace file, the graphs of the code locations it loads together."""
+    members: dict = {}
+    for graph in graphs:
+        if graph.location.workspace:
+            members.setdefault(graph.location.workspace, []).append(graph)
+    return members
+
+
+def _hint(graph, key: tuple, neighbours: list) -> str:
+    """Dagster's "did you mean" (Appendix A) within the location, else within the rest of its workspace."""
+    hints = graph.closest_keys(key)
+    if hints:
+        if user_string(hints[0]) == user_string(key):  # ['a/b'] against ['a', 'b']: show the components
+            return f"; did you mean AssetKey({list(hints[0])!r}) rather than AssetKey({list(key)!r})?"
+        return f"; did you mean '{user_string(hints[0])}'?"
+    for other in neighbours:
+        if other is not graph and key in other.producers:
+            return (f"; '{user_string(key)}' lives in code location '{other.location.name}', and only deps= "
+                    "can reach across code locations")
+    for other in neighbours:
+        hints = other.closest_keys(key) if other is not graph else []
+        if hints:
+            return f"; did you mean '{user_string(hints[0])}' (code location '{other.location.name}')?"
+    return ""
+
+
+def _missing_check_deps(graph) -> Iterator:
+    """R3.6 / 8.14: a check's additional_deps / additional_ins on a key nothing produces (no stub, no error)."""
+    for check_def in graph.location.checks:
+        for dep in check_def.extra_deps:
+            if dep.key is not None and dep.key not in graph.producers:
+                yield dep
+
+
 def check(project, graphs, settings) -> Iterator[Finding]:
     """Yield a finding at each reference to a key that nothing in its code location produces."""
     external = tuple(settings.external_assets)
+    workspaces = _workspace_members(graphs)
     for graph in graphs:
         if not graph.location.complete:
             continue  # something in this location has keys we cannot know: the key may be among them
+        neighbours = workspaces.get(graph.location.workspace, [])
+        elsewhere = {key for other in neighbours for key in other.producers}
+        dropped = {spec.key for loaded in graph.location.loaders for definition in loaded.dropped
+                   for spec in definition.specs}   # DG018 reports the AssetSpec a loader skipped
         reported = set()
         for resolved in graph.deps:
             if not resolved.missing or resolved.dep.via in ("dbt_source", "deps_string"):
                 continue  # dbt sources live outside the project by design; DG006 reports string deps
+            if len(resolved.key) == 1 and "/" in resolved.key[0] and not resolved.dep.value_input:
+                continue  # one component holding '/': DG008 reports the misspelt key itself
             name = user_string(resolved.key)
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or (
+                    resolved.key in elsewhere and not resolved.dep.value_input) or (  # a value input still fails
+                    resolved.key in dropped and not resolved.dep.value_input):
                 continue
             if (resolved.dep.site, resolved.key) in reported:
                 continue
@@ -30,17 +74,23 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                 consequence = "Dagster fails to load the code location (\"is not produced by any of the provided asset ops\")"
             else:
                 consequence = "Dagster would silently create an external stub for it"
-            hints = graph.closest_keys(resolved.key)
-            hint = f"; did you mean '{user_string(hints[0])}'?" if hints else ""
+            hint = _hint(graph, resolved.key, neighbours)
             yield Finding.at(resolved.dep.site, CODE,
                              f"nothing in code location '{graph.location.name}' produces asset '{name}'; "
                              f"{consequence}{hint}", identity=name)
+        for dep in _missing_check_deps(graph):
+            name = user_string(dep.key)
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or dep.key in elsewhere:
+                continue
+            hint = _hint(graph, dep.key, neighbours)
+            yield Finding.at(dep.site, CODE, f"asset check depends on '{name}', which nothing in code location "
+                             f"'{graph.location.name}' produces; Dagster silently accepts the dependency "
+                             f"without creating any asset for it{hint}", identity=name)
         for target in graph.missing_check_targets:
             name = user_string(target.key)
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external):
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or target.key in elsewhere:
                 continue
-            hints = graph.closest_keys(target.key)
-            hint = f"; did you mean '{user_string(hints[0])}'?" if hints else ""
+            hint = _hint(graph, target.key, neighbours)
             yield Finding.at(target.site, CODE, f"asset check targets '{name}', which nothing in code location "
                              f"'{graph.location.name}' produces; Dagster would silently create an external stub "
                              f"and run the check against it{hint}", identity=name)

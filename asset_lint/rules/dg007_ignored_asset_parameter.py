@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
+from asset_lint.resolve.inputs import CONTEXT_NAMES, is_resource_annotation
 
 CODE = "DG007"
 _ASSET_KINDS = ("asset", "multi_asset", "graph_asset", "graph_multi_asset")
-_CONTEXT_NAMES = ("context", "_context", "context_", "_")
 
 
 def check(project, graphs, settings) -> Iterator[Finding]:
@@ -19,10 +19,15 @@ def check(project, graphs, settings) -> Iterator[Finding]:
         for index, param in enumerate(func.facts.params):
             if param.kind not in ("kwonly", "posonly"):
                 continue
-            if index == 0 and param.name in _CONTEXT_NAMES:
+            if index == 0 and param.name in CONTEXT_NAMES:
                 continue  # a positional-only context is still the context
+            if param.name == "context":
+                continue  # a later `context` fails to import as a reserved input name: DG010 reports it
             if param.has_default:
                 continue  # an optional argument: its default serves at run time
+            if param.name == "config" or is_resource_annotation(project.evaluator, func.module, param.annotation) \
+                    is not False:
+                continue  # R2.1.2-3: Dagster reads config and resources by name and annotation, whatever the kind
             how = "keyword-only (after *)" if param.kind == "kwonly" else "positional-only (before /)"
             yield Finding.at(Site(func.rel, param.pos), CODE,
                              f"parameter '{param.name}' of asset function '{func.facts.name}' is {how}: Dagster "

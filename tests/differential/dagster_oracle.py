@@ -8,6 +8,8 @@ Prints ONE JSON object on stdout, one entry per MODULE:
     {"MODULE": {"assets": {"a/b": {"deps": [...], "kind": "materializable|observable|external",
                                    "group": "default", "auto_stub": false}},
                 "checks": ["a/b:check_name", ...],
+                "jobs": {"job_name": ["a/b", ...]},        # asset keys each asset job selects (after load)
+                "asset_sensors": {"sensor_name": "a/b"},   # the key each @asset_sensor watches
                 "error": null | {"stage": "import|build|validate", "type": "pkg.mod.Class",
                                  "message": "first line", "full": "str(exc) and its causes"}}}
 
@@ -107,7 +109,24 @@ def load(root: Path, target: str) -> dict:
             repository.validate_loadable()
     except Exception as exc:  # noqa: BLE001
         result["error"] = _error("validate", exc)
+        return result
+    result.update(_targets(definitions.get_repository_def if isinstance(definitions, dg.Definitions)
+                           else lambda: repository))
     return result
+
+
+def _targets(get_repository) -> dict:
+    """What each asset job selects and each asset sensor watches: where silent selection mistakes show."""
+    import dagster as dg
+    try:
+        repository = get_repository()
+        jobs = {job.name: sorted(key.to_user_string() for key in job.asset_layer.executable_asset_keys)
+                for job in repository.get_all_jobs() if not job.name.startswith("__ASSET_JOB")}
+        sensors = {sensor.name: sensor.asset_key.to_user_string() for sensor in repository.sensor_defs
+                   if isinstance(sensor, dg.AssetSensorDefinition)}
+    except Exception:  # noqa: BLE001 - the load succeeded; these extras are best effort
+        return {}
+    return {"jobs": jobs, "asset_sensors": sensors}
 
 
 def main(project: str, targets: list) -> dict:

@@ -85,7 +85,8 @@ def test_corrupt_truncated_and_foreign_caches_are_rebuilt(tmp_path):
             (folder / name).write_bytes(damaged)
             assert check(tmp_path) == expected
             assets = tmp_path / "defs/assets.py"
-            assets.write_text(assets.read_text() + "\n")  # an edit forces the facts to be read
+            assets.write_text("\n" + assets.read_text())  # an edit that moves lines forces the facts to be read
+            expected = check(tmp_path, "--no-cache")
             assert check(tmp_path) == expected
     assert not (tmp_path / "pwned").exists() and not os.path.exists("pwned")
 
@@ -118,3 +119,73 @@ def test_clean_removes_the_cache(tmp_path):
     check(tmp_path)
     subprocess.run([sys.executable, "-m", "asset_lint", "clean", str(tmp_path)], check=True, capture_output=True)
     assert not (tmp_path / ".asset_lint_cache").exists()
+
+
+def test_edits_that_keep_the_facts_reuse_the_run_and_others_recompute(tmp_path):
+    make_project(tmp_path, PROJECT)
+    (tmp_path / "defs/names.py").write_text('UPSTREAM = "customer"\n')
+    before = same_as_uncached(tmp_path)
+    assert "DG002" in before
+    facts_file = next((tmp_path / ".asset_lint_cache").rglob("facts.pickle"))
+    written = facts_file.stat().st_mtime_ns
+    assets = tmp_path / "defs/assets.py"
+    assets.write_text(assets.read_text() + "# a comment at the end\n")
+    assert same_as_uncached(tmp_path) == before
+    assert facts_file.stat().st_mtime_ns == written  # equal facts: only the index was rewritten
+    assets.write_text("\n\n" + assets.read_text())  # every line moves: the findings move with them
+    moved = same_as_uncached(tmp_path)
+    assert moved != before and "DG002" in moved
+    assets.write_text(assets.read_text().replace("@asset(deps=[UPSTREAM])", "@asset(deps=[UPSTREAM])  # noqa: DG002"))
+    assert same_as_uncached(tmp_path).startswith("All checks passed")
+
+
+def test_prefiltered_modules_count_only_when_a_run_read_them(tmp_path):
+    make_project(tmp_path, {**PROJECT, "defs/names.py": 'from .base import ROOT\nUPSTREAM = ROOT + "s"\n',
+                            "defs/base.py": 'ROOT = "customer"\n',
+                            "defs/text.py": "def shout(text):\n    return text.upper()\n"})
+    assert same_as_uncached(tmp_path).startswith("All checks passed")
+    (tmp_path / "defs/text.py").write_text("def shout(text):\n    return text.upper() + '!'\n")  # read by no one
+    assert same_as_uncached(tmp_path).startswith("All checks passed")
+    (tmp_path / "defs/base.py").write_text('ROOT = "custome"\n')  # read through names.py: seen
+    assert "did you mean 'customers'" in same_as_uncached(tmp_path)
+    (tmp_path / "defs/names.py").write_text('UPSTREAM = "customers"\n')  # base.py is no longer read
+    assert same_as_uncached(tmp_path).startswith("All checks passed")
+    (tmp_path / "defs/base.py").write_text('ROOT = "customer"\n')
+    assert same_as_uncached(tmp_path).startswith("All checks passed")
+
+
+def test_facts_extracted_by_the_pool_are_digested_like_any_others(tmp_path):
+    files = dict(PROJECT)
+    for i in range(450):  # above the parallel threshold: the cold run extracts on a process pool
+        files[f"defs/m{i:03}.py"] = f"from dagster import asset\n@asset(deps=['m{i - 1:03}_x'])\ndef m{i:03}_x(): ...\n"
+    files["defs/definitions.py"] = ("from dagster import Definitions, load_assets_from_package_module\nimport defs\n"
+                                    "defs_ = Definitions(assets=load_assets_from_package_module(defs))\n")
+    make_project(tmp_path, files)
+    before = same_as_uncached(tmp_path)
+    facts_file = next((tmp_path / ".asset_lint_cache").rglob("facts.pickle"))
+    written = facts_file.stat().st_mtime_ns
+    module = tmp_path / "defs/m007.py"
+    module.write_text(module.read_text() + "# reviewed\n")
+    assert same_as_uncached(tmp_path) == before
+    assert facts_file.stat().st_mtime_ns == written  # its digest from the pool matched the re-extracted one
+    module.write_text(module.read_text().replace("m006_x", "m06_x"))
+    after = same_as_uncached(tmp_path)
+    assert "m06_x" in after and after != before
+
+
+def test_damage_inside_the_cache_files_costs_only_a_recomputation(tmp_path):
+    make_project(tmp_path, PROJECT)
+    (tmp_path / "defs/names.py").write_text('UPSTREAM = "customer"\n')
+    check(tmp_path)
+    folder = next((tmp_path / ".asset_lint_cache").glob("v*"))
+    assets = tmp_path / "defs/assets.py"
+    for name in ("facts.pickle", "index.pickle"):
+        whole = (folder / name).read_bytes()
+        for offset in range(7, len(whole), max(1, len(whole) // 7)):  # a flipped byte that may still unpickle
+            damaged = bytearray(whole)
+            damaged[offset] ^= 0x5A
+            (folder / name).write_bytes(bytes(damaged))
+            assert same_as_uncached(tmp_path) == check(tmp_path, "--no-cache")
+            (folder / name).write_bytes(bytes(damaged))
+            assets.write_text("\n" + assets.read_text())  # moves every line: the other files' facts are read
+            assert same_as_uncached(tmp_path) == check(tmp_path, "--no-cache")

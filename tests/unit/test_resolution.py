@@ -94,7 +94,7 @@ def test_same_group_remapping_and_loader_prefix(tmp_path):
     graph = graph_of(tmp_path)["defs.definitions"]
     assert graph["p/down"] == ["p/up"]
     assert graph["pfx/raw_customers"] == ["external_src", "pfx/raw_orders"]
-    assert codes_of(tmp_path) == [("defs/raw.py", 4, "DG002")]
+    assert codes_of(tmp_path) == [("defs/marts.py", 5, "DG015"), ("defs/raw.py", 4, "DG002")]
 
 
 def test_unknown_keys_keep_dg002_silent(tmp_path):

@@ -1,0 +1,160 @@
+"""DG008 invalid-asset-name. Prose and examples: rules/DG008-invalid-asset-name.md."""
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterator
+from typing import Optional
+
+from asset_lint.findings import Finding, Site
+from asset_lint.resolve.inputs import dep_input_name, own_dep_inputs
+from asset_lint.resolve.keys import op_name_of, user_string
+
+CODE = "DG008"
+# dagster/_core/definitions/utils.py check_valid_name: VALID_NAME_REGEX (re.match) and DISALLOWED_NAMES.
+_VALID_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+_RESERVED = frozenset({"context", "conf", "config", "meta", "arg_dict", "dict", "input_arg_dict",
+                       "output_arg_dict", "int", "str", "float", "bool", "input", "output", "type",
+                       *keyword.kwlist})
+_REFUSED = "the module fails to import (DagsterInvalidDefinitionError"
+_REFUSED_AT_LOAD = "the code location fails to load (DagsterInvalidDefinitionError"
+_NAME_KWARGS = ("key", "name", "key_prefix")
+_RESERVED_WORD = "It conflicts with a Dagster or python reserved keyword"
+
+
+def name_problem(name: str, allow: tuple = ()) -> Optional[str]:
+    """Why Dagster's check_valid_name rejects `name` (in its own words), or None."""
+    if name in allow:
+        return None
+    if name in _RESERVED:
+        return _RESERVED_WORD
+    if not _VALID_NAME.match(name):
+        return "Names must be in regex ^[A-Za-z0-9_]+$"
+    return None
+
+
+def _fix(key: tuple) -> str:
+    if any("/" in part for part in key):
+        parts = ", ".join(f'"{p}"' for p in "/".join(key).split("/"))
+        return f"a string is ONE key component, not split on '/': spell the key as the list [{parts}]"
+    if name_problem(op_name_of(key)) == _RESERVED_WORD:
+        return "rename it (a reserved word is fine as the last part of a longer key, such as [\"raw\", \"type\"])"
+    return "use only letters, digits and '_' ('-' and '.' in a key become '_')"
+
+
+def _show(key: tuple) -> str:
+    """A key as users write it; a list when a component holds '/', which the user string would hide."""
+    return str(list(key)) if any("/" in part for part in key) else f"'{user_string(key)}'"
+
+
+def _kwarg_site(func, names: tuple) -> Site:
+    """Where the decorator gives the offending keyword, else the function itself."""
+    for decorator in func.facts.decorators:
+        if decorator[0] == "call":
+            for name, value in decorator[4]:
+                if name in names:
+                    return Site(func.rel, value[1])
+    return Site(func.rel, func.facts.pos)
+
+
+def _op_findings(definition) -> Iterator[Finding]:
+    func = definition.func
+    if definition.kind in ("asset", "graph_asset", "observable"):
+        key = definition.specs[0].key if definition.specs else None
+        op_name = op_name_of(key) if key else ""
+        problem = name_problem(op_name) if op_name else None
+        if problem:
+            # an observable source asset's op is built with the repository (S2), the others at import (S0)
+            refused = _REFUSED_AT_LOAD if definition.kind == "observable" else _REFUSED
+            yield Finding.at(_kwarg_site(func, _NAME_KWARGS), CODE,
+                             f"asset key {_show(key)} gives the op name \"{op_name}\": Dagster would refuse "
+                             f"it, {refused} \"is not a valid name in Dagster. {problem}\"); {_fix(key)}",
+                             identity=user_string(key))
+    elif definition.kind == "multi_asset":
+        for name, site, is_out in _multi_names(func):
+            problem = name_problem(name)
+            if problem and is_out and "-" in name and not name_problem(name.replace("-", "_")):
+                yield Finding.at(site, CODE, f"@multi_asset output name \"{name}\": Dagster renames it \""
+                                 f"{name.replace('-', '_')}\" and then fails to import the module (KeyError: "
+                                 f"'{name}'); use '_' instead of '-'", identity=name)
+            elif problem:
+                what = "output" if is_out else "op"
+                yield Finding.at(site, CODE, f"@multi_asset {what} name \"{name}\": Dagster would refuse it, "
+                                 f"{_REFUSED} \"is not a valid name in Dagster. {problem}\"); {_fix((name,))}",
+                                 identity=name)
+        for spec in definition.specs:
+            if spec.key is not None and spec.site != definition.site:  # specs=[AssetSpec(...)]: output names
+                problem = name_problem(op_name_of(spec.key))
+                if problem:
+                    yield Finding.at(spec.site, CODE, f"AssetSpec key {_show(spec.key)} gives the output "
+                                     f"name \"{op_name_of(spec.key)}\": Dagster would refuse it, {_REFUSED} \"is not "
+                                     f"a valid name in Dagster. {problem}\"); {_fix(spec.key)}",
+                                     identity=user_string(spec.key))
+
+
+def _multi_names(func) -> list:
+    """(name, site, is_out) for the op name (name= or the function's) and each outs= name of a @multi_asset."""
+    names = []
+    for decorator in func.facts.decorators:
+        if decorator[0] != "call":
+            continue
+        kwargs = dict(decorator[4])
+        given = kwargs.get("name")
+        if given is not None and given[0] == "const" and isinstance(given[2], str) and given[2]:
+            names.append((given[2], Site(func.rel, given[1]), False))
+        outs = kwargs.get("outs")
+        if outs is not None and outs[0] == "dict":
+            names.extend((k[2], Site(func.rel, k[1]), True) for k, _ in outs[2]
+                         if k is not None and k[0] == "const" and isinstance(k[2], str))
+    if not any(True for decorator in func.facts.decorators if decorator[0] == "call"
+               and dict(decorator[4]).get("name") is not None):
+        names.append((func.facts.name, Site(func.rel, func.facts.pos), False))
+    return names
+
+
+def _dep_findings(definition) -> Iterator[Finding]:
+    seen, deps = set(), []
+    for spec in definition.specs:
+        for dep in spec.deps:
+            if id(dep) not in seen:
+                seen.add(id(dep))
+                deps.append(dep)
+    named = own_dep_inputs(deps)
+    if definition.kind == "multi_asset":  # specs=[AssetSpec(deps=...)]: each becomes an input too
+        named += [(d, dep_input_name(d.key)) for d in deps
+                  if d.via == "spec_deps" and d.key is not None and not d.value_input]
+    for dep, name in named:
+        problem = name_problem(name, allow=("config",))  # InputDefinition allows "config"
+        if problem:
+            yield Finding.at(dep.site, CODE, f"deps entry {_show(dep.key)} becomes the op input \"{name}\": "
+                             f"Dagster would refuse it, {_REFUSED} \"is not a valid name in Dagster. {problem}\"); "
+                             f"{_fix(dep.key)}", identity=user_string(dep.key))
+
+
+def _spec_stub_findings(graphs) -> Iterator[Finding]:
+    reported = set()
+    for graph in graphs:
+        for resolved in graph.deps:
+            dep = resolved.dep
+            if dep.via != "spec_deps" or resolved.downstream.definition.kind != "spec" or not resolved.missing:
+                continue
+            if not any("/" in part for part in resolved.key) or (dep.site, resolved.key) in reported:
+                continue
+            reported.add((dep.site, resolved.key))
+            split = tuple("/".join(resolved.key).split("/"))
+            known = f"; {list(split)} is defined in '{graph.location.name}'" if graph.produces(split) else ""
+            spelled = ", ".join(f'"{part}"' for part in split)
+            yield Finding.at(dep.site, CODE, f"AssetSpec deps entry {list(resolved.key)} is ONE key component "
+                             f"containing '/': Dagster would silently create an external stub with key "
+                             f"{list(resolved.key)} instead of depending on {list(split)}{known}; spell the key as "
+                             f"the list [{spelled}]", identity=user_string(resolved.key))
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Names Dagster rejects on @asset-family definitions (8.19, 8.24) and '/' in AssetSpec deps (8.20)."""
+    for definition in project.definitions:
+        if definition.func is None or definition.kind not in ("asset", "graph_asset", "multi_asset", "observable"):
+            continue
+        yield from _op_findings(definition)
+        yield from _dep_findings(definition)
+    yield from _spec_stub_findings(graphs)

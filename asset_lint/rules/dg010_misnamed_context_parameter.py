@@ -1,0 +1,81 @@
+"""DG010 misnamed-context-parameter. Prose and examples: rules/DG010-misnamed-context-parameter.md."""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding, Site
+from asset_lint.graph import resolved_parameter
+from asset_lint.resolve.inputs import CONTEXT_NAMES, annotation_value
+from asset_lint.resolve.values import Dagster
+
+CODE = "DG010"
+_ASSET_KINDS = ("asset", "multi_asset")
+_CONTEXT_TYPES = frozenset({"AssetExecutionContext", "OpExecutionContext", "AssetCheckExecutionContext"})
+# Spellings of "context" an unannotated first parameter is given; a real upstream asset is rarely so named.
+_ABBREVIATIONS = frozenset({"ctx", "_ctx", "ctx_", "c", "cx", "ctxt", "cntx", "cntxt", "self"})
+_CONTEXT_HINT = "Dagster takes the first parameter as the context only when it is named context, _context, " \
+                "context_ or _ (the annotation does not count)"
+
+
+def _is_context_type(project, func, param) -> bool:
+    if param.annotation is None:
+        return False
+    value = annotation_value(project.evaluator, func.module, param.annotation)
+    return isinstance(value, Dagster) and value.name in _CONTEXT_TYPES
+
+
+def _looks_like_context(name: str) -> bool:
+    return name in _ABBREVIATIONS or difflib.SequenceMatcher(None, name.strip("_"), "context").ratio() >= 0.9
+
+
+def _first_param(project, graphs, owner, is_asset: bool):
+    func = owner.func
+    params = func.facts.params
+    if not params or params[0].kind != "normal" or params[0].name in CONTEXT_NAMES:
+        return None  # a positional-only parameter is no asset input at all: DG007 reports it
+    param = params[0]
+    site = Site(func.rel, param.pos)
+    typed = _is_context_type(project, func, param)
+    if not typed and (not is_asset or param.annotation is not None or not _looks_like_context(param.name)):
+        return None  # an op's input is wired in the job body: only a context annotation gives it away
+    if is_asset:
+        resolved = resolved_parameter(graphs, site)
+        if resolved is not None and resolved.missing:
+            effect = (f"an input on asset '{param.name}', which nothing produces, so the code location fails to "
+                      "load (\"is not produced by any of the provided asset ops\")")
+        elif typed and resolved is not None and resolved.key is not None:
+            effect = f"an input that silently loads asset '{'/'.join(resolved.key)}' instead of the context"
+        elif typed:
+            effect = f"an input on asset '{param.name}' instead of the context"
+        else:
+            return None  # unannotated and not known to break: an upstream asset may really be so named
+    else:
+        effect = "an op input that nothing can provide (a job using the op fails to load: \"has no way of being " \
+                 "resolved\")"
+    return Finding.at(site, CODE, f"first parameter '{param.name}' of '{func.facts.name}' is not the context: "
+                      f"{_CONTEXT_HINT}; Dagster would make it {effect}; rename it to 'context'",
+                      identity=f"{func.facts.name}.{param.name}")
+
+
+def _late_context(owner):
+    """`context` after the first parameter is an input whose name Dagster rejects (a reserved name)."""
+    func = owner.func
+    for param in func.facts.params[1:]:
+        if param.name == "context" and param.kind in ("normal", "posonly", "kwonly"):
+            return Finding.at(Site(func.rel, param.pos), CODE,
+                              f"parameter 'context' of '{func.facts.name}' is not the first: Dagster takes only the "
+                              "first parameter as the context and would refuse an input named context, so the "
+                              "module fails to import (\"\\\"context\\\" is not a valid name in Dagster\"); move it "
+                              "first", identity=f"{func.facts.name}.context")
+    return None
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding where a context parameter would become an input (8.22)."""
+    owners = [(d, True) for d in project.definitions if d.func is not None and d.kind in _ASSET_KINDS]
+    owners += [(op, False) for op in project.ops if op.func is not None]
+    for owner, is_asset in owners:
+        for finding in (_first_param(project, graphs, owner, is_asset), _late_context(owner)):
+            if finding is not None:
+                yield finding

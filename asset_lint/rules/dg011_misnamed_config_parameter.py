@@ -1,0 +1,43 @@
+"""DG011 misnamed-config-parameter. Prose and examples: rules/DG011-misnamed-config-parameter.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding, Site
+from asset_lint.graph import resolved_parameter
+from asset_lint.resolve.inputs import CONTEXT_NAMES, is_config_annotation
+
+CODE = "DG011"
+_ASSET_KINDS = ("asset", "multi_asset")
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding at each Config-annotated parameter not named config (8.23)."""
+    owners = [(d, True) for d in project.definitions if d.func is not None and d.kind in _ASSET_KINDS]
+    owners += [(op, False) for op in project.ops if op.func is not None]
+    for owner, is_asset in owners:
+        func = owner.func
+        for index, param in enumerate(func.facts.params):
+            if param.kind != "normal" or param.name == "config":
+                continue  # keyword-only and positional-only parameters are DG007's
+            if index == 0 and param.name in CONTEXT_NAMES:
+                continue
+            if is_config_annotation(project.evaluator, func.module, param.annotation) is not True:
+                continue
+            site = Site(func.rel, param.pos)
+            resolved = resolved_parameter(graphs, site) if is_asset else None
+            if not is_asset:
+                effect = "an op input that nothing can provide (a job using the op fails to load: \"has no way " \
+                         "of being resolved\")"
+            elif resolved is not None and resolved.missing:
+                effect = (f"an input on asset '{param.name}', which nothing produces, so the code location fails "
+                          "to load (\"is not produced by any of the provided asset ops\")")
+            elif resolved is not None and resolved.key is not None:
+                effect = f"an input that silently loads asset '{'/'.join(resolved.key)}' instead of the run config"
+            else:
+                effect = f"an input on asset '{param.name}' instead of the run config"
+            yield Finding.at(site, CODE,
+                             f"parameter '{param.name}' of '{func.facts.name}' is annotated with a Config class but "
+                             f"only a parameter named config receives run config: Dagster would make it {effect}, "
+                             "with at most a ConfigArgumentWarning (\"Did you mean to name this parameter 'config' "
+                             "instead?\"); rename it to 'config'", identity=f"{func.facts.name}.{param.name}")

@@ -1,0 +1,92 @@
+"""DG012 duplicate-op-name. Prose and examples: rules/DG012-duplicate-op-name.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from asset_lint.findings import Finding, Related
+from asset_lint.graph import describe, job_ops
+from asset_lint.resolve.values import Const, JobDef
+
+CODE = "DG012"
+ASSET_JOB = "__ASSET_JOB"
+# every materializable or observable asset runs an op in the implicit asset job (R7.4)
+OP_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "dbt"})
+
+
+class Node(NamedTuple):
+    name: str
+    owner: object        # the Definition or OpDef
+    job: str
+
+
+def _name_is_certain(owner) -> bool:
+    """False when a decorator's name= is not a constant: the op name we hold is only the function's."""
+    decorator = getattr(owner, "decorator", None)
+    if decorator is not None and "name" in decorator.kwargs:
+        given = decorator.kwargs["name"]
+        return isinstance(given, Const) and (given.value is None or isinstance(given.value, str))
+    func = getattr(owner, "func", None)
+    if func is None:
+        return False
+    return not any(ir[0] == "call" and any(k == "name" and v[0] != "const" for k, v in ir[4])
+                   for ir in func.facts.decorators)
+
+
+def _nodes(location) -> list:
+    """Every op definition the location's jobs run, with the job it runs in (asset ops: the asset job)."""
+    nodes, seen = [], set()
+    for spec in location.specs:
+        owner = spec.definition
+        if owner.kind not in OP_KINDS or id(owner) in seen:
+            continue
+        seen.add(id(owner))
+        if spec.op_name and _name_is_certain(owner):
+            nodes.append(Node(spec.op_name, owner, ASSET_JOB))
+        if owner.composition is not None:  # a graph asset's ops are nodes of the asset job too
+            nodes.extend(Node(op.name, op, ASSET_JOB) for op in job_ops(owner.composition) if _name_is_certain(op))
+    for job in location.jobs:
+        if isinstance(job, JobDef):
+            nodes.extend(Node(op.name, op, job.name) for op in job_ops(job) if _name_is_certain(op))
+    return nodes
+
+
+def _same_keys(location, nodes: list) -> bool:
+    """Whether the colliding definitions are all assets producing one and the same set of keys."""
+    keys = [frozenset(s.key for s in location.specs if s.definition is n.owner) for n in nodes]
+    return all(k and k == keys[0] for k in keys) and all(n.job == ASSET_JOB for n in nodes)
+
+
+def _label(node: Node) -> str:
+    return f"{describe(node.owner)} ({node.owner.site.label()})"
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding at each definition whose op name another definition in its code location also has."""
+    reported = set()
+    for graph in graphs:
+        by_name: dict = {}
+        for node in _nodes(graph.location):
+            # one definition seen twice (imported, re-listed) is one op; its site is its identity
+            by_name.setdefault(node.name, {}).setdefault(node.owner.site, []).append(node)
+        for name, by_site in sorted(by_name.items()):
+            if len(by_site) < 2:
+                continue
+            firsts = [nodes[0] for nodes in by_site.values()]
+            if _same_keys(graph.location, firsts):
+                continue  # one key defined twice: DG003 reports the duplicate key Dagster names first
+            for node in firsts:
+                if (node.owner.site, name) in reported:
+                    continue  # one module declared as two code locations: say it once
+                reported.add((node.owner.site, name))
+                others = [o for o in firsts if o.owner.site != node.owner.site]
+                shared_job = any(j.job == n.job for n in by_site[node.owner.site]
+                                 for o in others for j in by_site[o.owner.site])
+                error = ("\"Detected conflicting node definitions with the same name\"" if shared_job
+                         else f"\"Conflicting definitions found in repository with name '{name}'\"")
+                yield Finding.at(node.owner.site, CODE,
+                                 f"{describe(node.owner)} has op name '{name}', as does "
+                                 + ", ".join(_label(o) for o in others)
+                                 + f"; Dagster fails to load the code location ({error}): give one of them "
+                                 "another name", identity=name,
+                                 related=tuple(Related(o.owner.site, f"op name '{name}' here") for o in others))

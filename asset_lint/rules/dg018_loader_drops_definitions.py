@@ -1,0 +1,53 @@
+"""DG018 loader-drops-definitions. Prose and examples: rules/DG018-loader-drops-definitions.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding, Related
+from asset_lint.resolve.keys import user_string
+
+CODE = "DG018"
+
+
+def _reaches(location, definition) -> bool:
+    """Whether the object reaches the code location some other way (listed directly, another loader)."""
+    if definition.kind == "check":
+        return any(check is definition for check in location.checks)
+    return any(spec.definition is definition for spec in location.specs)
+
+
+def _produced_elsewhere(location, definition) -> bool:
+    """R4.2: an AssetSpec that a multi-asset (or an asset) turns into a real asset is meant to be dropped."""
+    keys = {spec.key for spec in definition.specs}
+    return any(spec.key in keys and spec.definition.kind not in ("spec", "source") for spec in location.specs)
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding at each asset check or AssetSpec a load_assets_from_* call silently skips (8.33)."""
+    reported = set()
+    for graph in graphs:
+        location = graph.location
+        for loaded in location.loaders:
+            for definition in loaded.dropped:
+                if id(definition) in reported or _reaches(location, definition):
+                    continue
+                if definition.kind == "check":
+                    if not location.checks_complete:
+                        continue  # an asset_checks= entry we cannot evaluate may hold it
+                    target = definition.check_target.key if definition.check_target else None
+                    what = f"asset check '{definition.name}'" + (f" on '{user_string(target)}'" if target else "")
+                    fix = "load it with load_asset_checks_from_modules(...) into Definitions(asset_checks=...)"
+                    identity = definition.name
+                else:
+                    key = definition.specs[0].key if definition.specs else None
+                    if key is None or not location.complete or _produced_elsewhere(location, definition):
+                        continue
+                    what = f"AssetSpec '{user_string(key)}'"
+                    fix = "pass include_specs=True or list the spec in Definitions(assets=...)"
+                    identity = user_string(key)
+                reported.add(id(definition))
+                yield Finding.at(definition.site, CODE,
+                                 f"{loaded.loader or 'the loader'} at {loaded.site.label()} skips {what}: "
+                                 f"Dagster silently leaves it out of code location '{location.name}'; {fix}",
+                                 identity=identity,
+                                 related=(Related(loaded.site, f"{loaded.loader or 'the loader'} drops it here"),))

@@ -1,0 +1,24 @@
+"""DG020 multi-asset-internal-deps-gap. Prose and examples: rules/DG020-multi-asset-internal-deps-gap.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding
+from asset_lint.resolve.keys import user_string
+
+CODE = "DG020"
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield a finding per @multi_asset output left out of a non-empty internal_asset_deps (R4.1)."""
+    for definition in project.definitions:
+        for out_name, lost in definition.internal_deps_gaps:
+            keys = [d.key for d in lost]
+            if any(key is None or d.uncertain for key, d in zip(keys, lost)):
+                continue  # an input we cannot name: what the output loses is unknown
+            names = ", ".join(f"'{user_string(k)}'" for k in dict.fromkeys(keys))
+            yield Finding.at(definition.site, CODE,
+                             f"output '{out_name}' of multi-asset '{definition.name}' is missing from "
+                             f"internal_asset_deps: Dagster silently gives it no dependencies at all (not on "
+                             f"{names}); list it, with set() if it truly depends on nothing",
+                             identity=out_name)

@@ -1,0 +1,86 @@
+"""DG021 cross-location-conflict. Prose and examples: rules/DG021-cross-location-conflict.md."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from asset_lint.findings import Finding, Related
+from asset_lint.resolve.keys import user_string
+
+CODE = "DG021"
+EXECUTABLE = ("materializable", "observable")
+
+
+def workspaces(graphs) -> dict:
+    """Workspace config file -> the graphs of the code locations it loads together (two or more)."""
+    by_file: dict = {}
+    for graph in graphs:
+        if graph.location.workspace and graph.location.found:
+            by_file.setdefault(graph.location.workspace, []).append(graph)
+    return {name: members for name, members in by_file.items() if len(members) > 1}
+
+
+def _executable_keys(graph) -> dict:
+    return {key: specs for key, specs in graph.producers.items() if any(s.kind in EXECUTABLE for s in specs)}
+
+
+def _copies(a: set, b: set) -> bool:
+    """One location's keys all reappear in the other: copies of one project (course lessons, versions)."""
+    return a <= b or b <= a
+
+
+def _duplicates(members: list) -> Iterator[Finding]:
+    keys = [(graph, _executable_keys(graph)) for graph in members]
+    for i, (graph, own) in enumerate(keys):
+        for other, theirs in keys[:i] + keys[i + 1:]:
+            if _copies(set(own), set(theirs)):
+                continue
+            for key in sorted(set(own) & set(theirs)):
+                kinds = {s.kind for s in own[key]} & {s.kind for s in theirs[key]}
+                if not kinds:
+                    continue  # one observes, the other materializes: Dagster allows that pair
+                spec = next(s for s in own[key] if s.kind in kinds)
+                there = next(s for s in theirs[key] if s.kind in kinds)
+                yield Finding.at(spec.site, CODE,
+                                 f"asset '{user_string(key)}' is also {spec.kind} in code location "
+                                 f"'{other.location.name}' ({there.site.label()}) of the same workspace: Dagster "
+                                 f"loads both locations and only warns that one {spec.kind} node is allowed per "
+                                 "key; keep one definition and declare the key as an AssetSpec in the other",
+                                 identity=user_string(key),
+                                 related=(Related(there.site, f"'{user_string(key)}' defined here"),))
+
+
+def _cycles(members: list) -> Iterator[Finding]:
+    import networkx as nx
+    union = nx.DiGraph()
+    edge_owners: dict = {}
+    for graph in members:
+        for upstream, downstream in graph.graph.edges:
+            union.add_edge(upstream, downstream)
+            edge_owners.setdefault((upstream, downstream), set()).add(graph.location.name)
+    for component in sorted(nx.strongly_connected_components(union), key=lambda c: sorted(c)):
+        if len(component) < 2:
+            continue
+        start = min(component)
+        cycle = [start, *nx.shortest_path(union.subgraph(component), next(
+            s for s in sorted(union.successors(start)) if s in component), start)]
+        owners = [edge_owners[(u, v)] for u, v in zip(cycle, cycle[1:])]
+        if set.intersection(*owners):
+            continue  # one location holds the whole cycle: DG001 reports it
+        locations = sorted(set.union(*owners))
+        for index, key in enumerate(cycle[:-1]):
+            path = " -> ".join(user_string(k) for k in cycle[index:-1] + cycle[:index + 1])
+            for graph in members:
+                for spec in graph.producers.get(key, []):
+                    if spec.kind in EXECUTABLE:
+                        yield Finding.at(spec.site, CODE,
+                                         f"asset '{user_string(key)}' is on a dependency cycle across code "
+                                         f"locations {', '.join(repr(n) for n in locations)}: {path}; Dagster "
+                                         "never checks across locations, loads both, and the assets can never "
+                                         "run in dependency order", identity=user_string(key))
+
+
+def check(project, graphs, settings) -> Iterator[Finding]:
+    """Yield findings for keys defined twice, and cycles, across the code locations of one workspace."""
+    for members in workspaces(graphs).values():
+        yield from _duplicates(members)
+        yield from _cycles(members)
