@@ -100,8 +100,8 @@ def read_and_extract(source, known_digest: Optional[str], with_digest: bool = Tr
     """(facts or None when the bytes still hash to known_digest, read error, digest, signature,
     facts digest, pickled facts).
 
-    Without with_digest (the cold-run workers) the last two are None: the facts digest is then
-    taken when the facts are written to the cache, which pickles them anyway.
+    Without with_digest (no last run that a digest could let be reused) the last two are None: the
+    facts digest is then taken when the facts are written to the cache, which pickles them anyway.
     """
     signature = signature_of(source.path)
     try:

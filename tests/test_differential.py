@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from markers import read_markers
+
 pytest.importorskip("dagster")
 
 if sys.version_info >= (3, 11):
@@ -137,16 +139,6 @@ def test_fixture_graph_equals_dagster(project: Path, error) -> None:
     assert_same_graph(project)
 
 
-@pytest.mark.parametrize("project", [pytest.param(p.values[0], id=p.id) for p in _fixture_cases("loads")
-                                     if "checks" in _fixture_setting(p.values[0])])
-def test_fixture_asset_checks_in_dagster(project: Path) -> None:
-    """`[tool.fixture] checks = ["key:name", ...]`: the asset checks Dagster keeps, in every location
-    (shows a silently dropped check, DG018)."""
-    expected = sorted(_fixture_setting(project)["checks"])
-    for module, theirs in oracle(project, sorted(declared_modules(project))).items():
-        assert theirs["checks"] == expected, module
-
-
 def test_examples_equal_dagster() -> None:
     assert assert_same_graph(REPO / "examples") == 6
 
@@ -175,12 +167,44 @@ def test_catalogue_example_matches_its_verdict(code: str, tmp_path: Path) -> Non
 def _silent_outcome_cases() -> list:
     return [pytest.param(case, id=f"{case.parent.name}/{case.name}")
             for case in sorted(p.parent for p in (TESTS / "fixtures").glob("DG*/*/pyproject.toml"))
-            if {"absent", "parents"} & set(_fixture_setting(case))]
+            if set(SILENT_OUTCOMES) & set(_fixture_setting(case))]
+
+
+# What a fixture's [tool.fixture] may state about the graph Dagster silently builds.
+SILENT_OUTCOMES = {
+    "absent": "keys no code location's graph has (an asset left out of the Definitions, an op that is no asset)",
+    "parents": "the parents Dagster links to a key (a re-mapped, dropped or one-letter dependency)",
+    "stubs": "keys Dagster invented as external placeholders because something depends on them",
+    "kinds": "the kind Dagster gives a key (an asset silently replaced by an external declaration)",
+    "in_locations": "how many code locations' graphs hold a key (one key defined in several locations)",
+    "checks": "the asset checks (\"key:name\") Dagster keeps, in every location (a check a loader silently drops)",
+    "run_fails": "{step: error class} when every asset is materialized once (a mistake that loads and fails at run)",
+}
+
+# Materialize every asset of a code location in process; print {step: error class} for the failed steps.
+_RUN = """
+import importlib, json, sys, warnings
+warnings.filterwarnings("ignore")
+sys.path.insert(0, sys.argv[1])
+defs = importlib.import_module(sys.argv[2]).defs
+job = defs.resolve_implicit_global_asset_job_def()
+result = job.execute_in_process(raise_on_error=False)
+failed = {event.step_key: event.event_specific_data.error.cls_name
+          for event in result.all_events if event.event_type_value == "STEP_FAILURE"}
+print(json.dumps(failed))
+"""
+
+
+def run_failures(project: Path, module: str, workdir: Path) -> dict:
+    result = subprocess.run([sys.executable, "-c", _RUN, str(project), module], capture_output=True, text=True,
+                            cwd=workdir, env=ENV, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("project", _silent_outcome_cases())
-def test_fixture_silent_outcome_in_dagster(project: Path) -> None:
-    """A silent verdict made visible: `absent` keys are in no graph, `parents` are the edges Dagster links."""
+def test_fixture_silent_outcome_in_dagster(project: Path, tmp_path: Path) -> None:
+    """A silent verdict made visible: each SILENT_OUTCOMES statement of the fixture holds in real Dagster."""
     setting = _fixture_setting(project)
     graphs = oracle(project, sorted(declared_modules(project))).values()
     for key in setting.get("absent", []):
@@ -188,3 +212,33 @@ def test_fixture_silent_outcome_in_dagster(project: Path) -> None:
     for key, parents in setting.get("parents", {}).items():
         found = [theirs["assets"][key]["deps"] for theirs in graphs if key in theirs["assets"]]
         assert found and all(deps == sorted(parents) for deps in found), (key, found)
+    for key in setting.get("stubs", []):
+        found = [theirs["assets"][key]["auto_stub"] for theirs in graphs if key in theirs["assets"]]
+        assert found and all(found), (key, found)
+    for key, kind in setting.get("kinds", {}).items():
+        found = [theirs["assets"][key]["kind"] for theirs in graphs if key in theirs["assets"]]
+        assert found and all(k == kind for k in found), (key, found)
+    if "checks" in setting:
+        assert all(theirs["checks"] == sorted(setting["checks"]) for theirs in graphs), setting["checks"]
+    if "run_fails" in setting:
+        (module,) = sorted(declared_modules(project))
+        assert run_failures(project, module, tmp_path) == setting["run_fails"]
+    for key, count in setting.get("in_locations", {}).items():
+        assert sum(key in theirs["assets"] and not theirs["assets"][key]["auto_stub"] for theirs in graphs) == count, key
+
+
+def test_every_rule_is_proven_by_real_dagster() -> None:
+    """Issue 6.6: a rule whose mistake Dagster rejects has a fixture Dagster fails to load; a rule for a silent
+    mistake has a fixture Dagster loads that states the silent outcome (SILENT_OUTCOMES) and carries its marker."""
+    from asset_lint.catalogue import load_catalogue
+    proofs: dict = {}
+    for case in sorted(p.parent for p in (TESTS / "fixtures").glob("DG*/*/pyproject.toml")):
+        setting = _fixture_setting(case)
+        codes = {code for _, _, code, _ in read_markers(case)}
+        kind = "fails" if setting.get("dagster") == "fails" else \
+            "silent" if setting.get("dagster") == "loads" and set(SILENT_OUTCOMES) & set(setting) else None
+        for code in codes if kind else ():
+            proofs.setdefault(code, set()).add(kind)
+    for doc in load_catalogue().values():
+        needed = {"load-error": {"fails"}, "silent": {"silent"}, "mixed": {"fails", "silent"}}[doc.dagster]
+        assert needed <= proofs.get(doc.code, set()), (doc.code, doc.dagster, proofs.get(doc.code))

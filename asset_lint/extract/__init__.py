@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
 
 from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
@@ -10,6 +11,7 @@ from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir
 from asset_lint.extract.facts import (
     SCHEMA_VERSION, Binding, ClassFacts, FileFacts, FunctionFacts, Param, SyntaxProblem,
 )
+from asset_lint.extract.newer_syntax import without_type_parameters
 
 __all__ = ["extract_source", "FileFacts", "SCHEMA_VERSION"]
 
@@ -245,6 +247,22 @@ class _ModuleWalker:
                     bind(element.id, Binding("unpack", (value, i), pos))
 
 
+def _parse(source: bytes, rel: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business, not ours
+        try:
+            return ast.parse(source, filename=rel)
+        except SyntaxError as error:
+            # PEP 695 type parameters: valid Python this interpreter predates
+            rewritten = without_type_parameters(source) if sys.version_info < (3, 12) else None
+            if rewritten is None:
+                raise
+            try:
+                return ast.parse(rewritten, filename=rel)
+            except SyntaxError:
+                raise error from None   # report the file as written
+
+
 def extract_source(source: bytes, rel: str, module: str, is_package: bool, lazy: bool = True) -> FileFacts:
     """Parse one file and collect its facts; a file Python cannot parse yields a SyntaxProblem.
 
@@ -253,9 +271,7 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool, lazy:
     (lazy=False) only if another module needs a constant from it.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business, not ours
-            tree = ast.parse(source, filename=rel)
+        tree = _parse(source, rel)
     except SyntaxError as exc:
         return FileFacts(rel, module, is_package,
                          syntax_error=SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1, max((exc.offset or 1) - 1, 0)))

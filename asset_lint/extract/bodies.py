@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Optional
 
 from asset_lint.extract.expressions import pos_of, to_ir
@@ -78,15 +79,35 @@ def _storage_access(call: ast.Call) -> Optional[StorageAccess]:
     return None
 
 
+def _returned_shapes(body: list) -> set:
+    """The expressions the body itself returns (each element of a returned tuple too), position-free."""
+    shapes, pending = set(), list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue  # a nested helper's return is not the op's output
+        if isinstance(node, ast.Return) and node.value is not None:
+            values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+            shapes.update(ast.dump(v) for v in values)
+        pending.extend(ast.iter_child_nodes(node))
+    return shapes
+
+
 def scan_storage_and_resources(body: list) -> tuple[tuple[StorageAccess, ...], tuple[str, ...]]:
     """Storage accesses and `<x>.resources.<name>` attributes anywhere in the body."""
     accesses = []
     resources = set()
+    returned = None
     for stmt in body:
         for node in ast.walk(stmt):
             if isinstance(node, ast.Call):
                 found = _storage_access(node)
                 if found:
+                    if found.mode == "write" and found.target_kind == "path":
+                        returned = _returned_shapes(body) if returned is None else returned
+                        target = _target(node, _TARGET_INDEX.get(found.method, 0), _WRITE_METHODS[found.method][1])
+                        if target is not None and ast.dump(target) in returned:
+                            found = replace(found, handed_on=True)
                     accesses.append(found)
             elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
                   and node.value.attr == "resources"):

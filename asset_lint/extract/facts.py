@@ -14,7 +14,7 @@ pos is (line, col, end_line, end_col): lines 1-based, columns 0-based, as in `as
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Optional, Tuple
 
 Pos = Tuple[int, int, int, int]
@@ -23,7 +23,7 @@ Expr = Tuple[Any, ...]
 # Slotted facts take a third less memory; dataclass(slots=) exists from Python 3.10 (3.9 is supported).
 SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
-SCHEMA_VERSION = 8  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 9  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -43,6 +43,7 @@ class StorageAccess:
 
     target_kind: "table" (a table name), "path" (a file path or object key) or "sql" (SQL text whose
     table names are read at resolve time, when constants are known).
+    handed_on: the function also returns the written target (a path handed to the next op).
     """
 
     mode: str
@@ -50,6 +51,7 @@ class StorageAccess:
     target: Optional[Expr]
     target_kind: str
     pos: Pos
+    handed_on: bool = False
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -131,3 +133,21 @@ class FileFacts:
     syntax_error: Optional[SyntaxProblem] = None
     mentions_dagster: bool = False
     lazy: bool = False     # prefiltered: parsed for syntax only; resolve extracts it if a constant is needed
+
+
+def _pickled_as_a_call(cls: type) -> None:
+    """Pickle instances as `cls(*values)`: a frozen slotted dataclass otherwise unpickles through
+    its generated __setstate__, which lists the fields again for every object (the cache and the
+    process pool unpickle hundreds of thousands of them)."""
+    if not all(f.init for f in fields(cls)):
+        return  # the constructor cannot take every field: pickled the default way
+    names = tuple(f.name for f in fields(cls))
+
+    def __reduce__(self):
+        return cls, tuple([getattr(self, name) for name in names])
+
+    cls.__reduce__ = __reduce__
+
+
+for _cls in (Param, StorageAccess, Invocation, FunctionFacts, ClassFacts, Binding, SyntaxProblem, FileFacts):
+    _pickled_as_a_call(_cls)

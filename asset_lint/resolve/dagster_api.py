@@ -79,7 +79,9 @@ class DagsterApi:
             if name in OP_DECORATORS:
                 return self.build_op(ev, decorator, target)
             if name in ("definitions", "repository"):
-                return self.call_user_function(ev, target, force=True)
+                built = self.call_user_function(ev, target, force=True)
+                # a body that is more than `return ...`: Dagster calls it and gets definitions we cannot see
+                return Unknown(f"@{name} function {target.facts.name}") if isinstance(built, Opaque) else built
             if name in TRIGGER_DECORATORS:
                 return build_trigger(name, decorator, target.facts.name, Site(target.rel, target.facts.pos))
             if name in _NON_ASSET_DAGSTER_DECORATORS or name.startswith("<"):

@@ -19,6 +19,21 @@ def _workspace_members(graphs) -> dict:
     return members
 
 
+def _reachable(graph, graphs, workspaces) -> list:
+    """The code locations a deps= entry of `graph` may link to (itself included).
+
+    A workspace file names them. A location that no workspace file in the project lists may be
+    served, by a deployment's own workspace.yaml, together with any other such location that
+    shares none of its keys (locations repeating each other's assets are copies, like a course's
+    chapters, never loaded side by side).
+    """
+    if graph.location.workspace:
+        return workspaces.get(graph.location.workspace, [])
+    own = set(graph.producers)
+    return [other for other in graphs if other is graph or (
+        not other.location.workspace and not own & set(other.producers))]
+
+
 def _hint(graph, key: tuple, neighbours: list) -> str:
     """Dagster's "did you mean" (Appendix A) within the location, else within the rest of its workspace."""
     hints = graph.closest_keys(key)
@@ -52,8 +67,10 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     for graph in graphs:
         if not graph.location.complete:
             continue  # something in this location has keys we cannot know: the key may be among them
-        neighbours = workspaces.get(graph.location.workspace, [])
+        neighbours = _reachable(graph, graphs, workspaces)
         elsewhere = {key for other in neighbours for key in other.producers}
+        # a location asset-lint cannot read fully may produce any key a deps= entry links to
+        unknown_elsewhere = any(other is not graph and not other.location.complete for other in neighbours)
         dropped = {spec.key for loaded in graph.location.loaders for definition in loaded.dropped
                    for spec in definition.specs}   # DG018 reports the AssetSpec a loader skipped
         reported = set()
@@ -63,8 +80,9 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             if len(resolved.key) == 1 and "/" in resolved.key[0] and not resolved.dep.value_input:
                 continue  # one component holding '/': DG008 reports the misspelt key itself
             name = user_string(resolved.key)
+            # a value input is resolved within its own location: it fails to load whatever the others hold
             if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or (
-                    resolved.key in elsewhere and not resolved.dep.value_input) or (  # a value input still fails
+                    (resolved.key in elsewhere or unknown_elsewhere) and not resolved.dep.value_input) or (
                     resolved.key in dropped and not resolved.dep.value_input):
                 continue
             if (resolved.dep.site, resolved.key) in reported:
@@ -80,7 +98,8 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                              f"{consequence}{hint}", identity=name)
         for dep in _missing_check_deps(graph):
             name = user_string(dep.key)
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or dep.key in elsewhere:
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or dep.key in elsewhere \
+                    or unknown_elsewhere:
                 continue
             hint = _hint(graph, dep.key, neighbours)
             yield Finding.at(dep.site, CODE, f"asset check depends on '{name}', which nothing in code location "
@@ -88,7 +107,8 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                              f"without creating any asset for it{hint}", identity=name)
         for target in graph.missing_check_targets:
             name = user_string(target.key)
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or target.key in elsewhere:
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or target.key in elsewhere \
+                    or unknown_elsewhere:
                 continue
             hint = _hint(graph, target.key, neighbours)
             yield Finding.at(target.site, CODE, f"asset check targets '{name}', which nothing in code location "

@@ -41,8 +41,10 @@ def check(project, graphs, settings) -> Iterator[Finding]:
         if id(op) in inside:
             continue  # composed by a @graph_asset: it already is (part of) an asset
         reasons = [f"its output goes to io_manager_key '{k}'" for k in op.io_manager_keys if k not in in_memory]
-        writes = [a for a in op.func.facts.storage if a.mode == "write"]
-        uses = [u for u in project.storage(op) if u.mode == "write"]
+        # a file whose path the op returns is how it hands data to the next op, not a stored object
+        handed_on = {a.pos for a in op.func.facts.storage if a.handed_on}
+        writes = [a for a in op.func.facts.storage if a.mode == "write" and not a.handed_on]
+        uses = [u for u in project.storage(op) if u.mode == "write" and u.site.span not in handed_on]
         if uses:
             reasons.append(f"it writes {uses[0].label} ({uses[0].method})")
         elif writes:

@@ -137,6 +137,12 @@ def main(project: str, targets: list) -> dict:
     for folder in (root / "src", root):
         if folder.is_dir():
             sys.path.insert(0, str(folder))
+    # a project nested in the fixture (its own pyproject.toml) is served from its own folder, as
+    # `dagster code-server` would; appended, so the fixture's top-level packages still come first
+    for config in sorted(root.glob("*/**/pyproject.toml")):
+        for folder in (config.parent / "src", config.parent):
+            if folder.is_dir() and ".asset_lint_cache" not in folder.parts:
+                sys.path.append(str(folder))
     results = {}
     with contextlib.redirect_stdout(sys.stderr):  # user code may print; stdout carries only the JSON
         for target in targets:
