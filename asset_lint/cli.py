@@ -52,6 +52,9 @@ def _catalogue():
     return load_catalogue()
 
 
+_LAST_RUN: list = []
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the console script."""
     try:
@@ -90,6 +93,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                      "ignore": _codes(args.ignore)}
         analyses = [analyse(group, overrides, use_cache=not args.no_cache, locations=args.location)
                     for group in _by_project(args.paths)]
+        _LAST_RUN[:] = analyses  # kept alive past main(): run() exits without freeing them one by one
     except ConfigError as exc:
         sys.stderr.write(f"asset-lint: error: {exc}\n")
         return 2

@@ -72,10 +72,13 @@ def check_{n}():
     return dg.AssetCheckResult(passed=True)
 '''
 
-DEFINITIONS = '''from dagster import Definitions, load_assets_from_modules
+DEFINITIONS = '''from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 from . import {modules}
 
-defs = Definitions(assets=load_assets_from_modules([{modules}], include_specs=True))
+defs = Definitions(
+    assets=load_assets_from_modules([{modules}], include_specs=True),
+    asset_checks=load_asset_checks_from_modules([{modules}]),
+)
 '''
 
 ROOT_DEFINITIONS = '''from dagster import Definitions

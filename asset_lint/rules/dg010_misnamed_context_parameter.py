@@ -26,7 +26,10 @@ def _is_context_type(project, func, param) -> bool:
 
 
 def _looks_like_context(name: str) -> bool:
-    return name in _ABBREVIATIONS or difflib.SequenceMatcher(None, name.strip("_"), "context").ratio() >= 0.9
+    bare = name.strip("_")
+    # a ratio of 0.9 against the 7 letters of "context" needs 6 to 8 letters: skip difflib for the rest
+    return name in _ABBREVIATIONS or (6 <= len(bare) <= 8
+                                      and difflib.SequenceMatcher(None, bare, "context").ratio() >= 0.9)
 
 
 def _first_param(project, graphs, owner, is_asset: bool):

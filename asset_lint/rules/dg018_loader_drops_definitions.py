@@ -9,11 +9,9 @@ from asset_lint.resolve.keys import user_string
 CODE = "DG018"
 
 
-def _reaches(location, definition) -> bool:
-    """Whether the object reaches the code location some other way (listed directly, another loader)."""
-    if definition.kind == "check":
-        return any(check is definition for check in location.checks)
-    return any(spec.definition is definition for spec in location.specs)
+def _reached(location) -> set:
+    """ids of the checks and definitions that reach the code location (listed directly, another loader)."""
+    return {id(check) for check in location.checks} | {id(spec.definition) for spec in location.specs}
 
 
 def _produced_elsewhere(location, definition) -> bool:
@@ -27,9 +25,10 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     reported = set()
     for graph in graphs:
         location = graph.location
+        reached = _reached(location) if any(loaded.dropped for loaded in location.loaders) else set()
         for loaded in location.loaders:
             for definition in loaded.dropped:
-                if id(definition) in reported or _reaches(location, definition):
+                if id(definition) in reported or id(definition) in reached:
                     continue
                 if definition.kind == "check":
                     if not location.checks_complete:
