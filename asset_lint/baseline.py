@@ -35,7 +35,9 @@ def read(path: Path) -> Counter:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read baseline ({exc.strerror})") from None
     except (ValueError, KeyError, TypeError):
-        raise ConfigError(f"{path}: not an asset-lint baseline (expected {{\"version\": 1, \"findings\": [...]}})") from None
+        raise ConfigError(
+            f"{path}: not an asset-lint baseline (expected {{\"version\": 1, \"findings\": [...]}})"
+        ) from None
 
 
 def apply(findings: list, known: Counter) -> tuple:

@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--verbose", action="store_true", help="print tracebacks of internal errors (DG999)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
-    check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE (prunes stale entries)")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record today's findings in FILE (prunes stale entries)")
     graph = sub.add_parser("graph", help="print the asset graph asset-lint derived")
     graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     graph.add_argument("--format", choices=("json",), default="json")

@@ -22,7 +22,6 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import re
 import shlex
@@ -225,7 +224,8 @@ def total_line(t: dict) -> str:
             f"edges: {pct(t['edges_found'], t['edges'])} extra {t['edges_extra']} | "
             f"file:line {t['lines_ok']}/{t['matched']} | kind {t['kinds_ok']}/{t['matched']} | "
             f"group {t['groups_ok']}/{t['matched']} | not statically visible: "
-            f"{t['invisible_found']}/{t['invisible']} keys, {t['invisible_edges_found']}/{t['invisible_edges']} edges found")
+            f"{t['invisible_found']}/{t['invisible']} keys, "
+            f"{t['invisible_edges_found']}/{t['invisible_edges']} edges found")
 
 
 def print_report(figures: dict, verbose: bool) -> None:
@@ -260,7 +260,7 @@ def print_report(figures: dict, verbose: bool) -> None:
                              ("group differs", r["group_mismatches"])):
             if items:
                 details.append(f"  {label}: " + ", ".join(f"{m['key']} (corpus {m['corpus']}, ours {m['ours']})"
-                                                           for m in cut(items)) + more(items))
+                                                          for m in cut(items)) + more(items))
         if details:
             print(f"{r['location']}:")
             print("\n".join(details))

@@ -224,7 +224,8 @@ def test_fixture_silent_outcome_in_dagster(project: Path, tmp_path: Path) -> Non
         (module,) = sorted(declared_modules(project))
         assert run_failures(project, module, tmp_path) == setting["run_fails"]
     for key, count in setting.get("in_locations", {}).items():
-        assert sum(key in theirs["assets"] and not theirs["assets"][key]["auto_stub"] for theirs in graphs) == count, key
+        assert sum(key in theirs["assets"] and not theirs["assets"][key]["auto_stub"]
+                   for theirs in graphs) == count, key
 
 
 def test_every_rule_is_proven_by_real_dagster() -> None:

@@ -18,6 +18,7 @@ from test_differential import oracle  # noqa: E402 - after the importorskip
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+
 def test_unknown_group_prefix_and_key_clause_make_empty_jobs() -> None:
     theirs = oracle(FIXTURES / "DG016" / "empty_group_prefix_and_sensor_key", ["defs.definitions"])["defs.definitions"]
     assert theirs["error"] is None, theirs["error"]

@@ -27,7 +27,8 @@ def projects(draw):
     assets = []
     for i in range(count):
         prefix = draw(st.sampled_from(PREFIXES))
-        upstream = draw(st.lists(st.integers(min_value=0, max_value=max(i - 1, 0)), max_size=3, unique=True)) if i else []
+        upstream = (draw(st.lists(st.integers(min_value=0, max_value=max(i - 1, 0)), max_size=3, unique=True))
+                    if i else [])
         style = draw(st.sampled_from(["param", "deps_str", "deps_obj", "asset_key", "asset_in"]))
         assets.append({"name": f"a{i}", "prefix": prefix, "upstream": upstream, "style": style,
                        "module": draw(st.integers(min_value=0, max_value=modules - 1)), "multi": i % 5 == 4})
@@ -75,7 +76,8 @@ def render(assets, rename=None) -> dict:
     for m, lines in bodies.items():
         files[f"proj/mod{m}.py"] = "\n".join(lines) + "\n"
     modules = ", ".join(f"mod{m}" for m in sorted(bodies))
-    files["proj/definitions.py"] = (f"from dagster import Definitions, load_assets_from_modules\nfrom . import {modules}\n"
+    files["proj/definitions.py"] = (f"from dagster import Definitions, load_assets_from_modules\n"
+                                    f"from . import {modules}\n"
                                     f"defs = Definitions(assets=load_assets_from_modules([{modules}]))\n")
     return files
 
@@ -98,7 +100,8 @@ def test_clean_projects_have_declared_keys_and_no_finding(assets):
     assert findings == []
     assert {"/".join(k) for k in keys} == {key_of(a) for a in assets}
     edges = {(u, v) for g in graphs for u, vs in g.children.items() for v in vs}
-    expected = {(tuple(key_of(assets[u]).split("/")), tuple(key_of(a).split("/"))) for a in assets for u in a["upstream"]}
+    expected = {(tuple(key_of(assets[u]).split("/")), tuple(key_of(a).split("/")))
+                for a in assets for u in a["upstream"]}
     assert edges == expected
 
 

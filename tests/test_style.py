@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "asset_lint"
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = REPO / "asset_lint"
 # (stage, what it must never import): arrows point downstream only.
 FORBIDDEN = [
-    ("extract", ("asset_lint.graph", "asset_lint.rules", "asset_lint.cache", "asset_lint.resolve", "networkx", "astroid")),
+    ("extract", ("asset_lint.graph", "asset_lint.rules", "asset_lint.cache", "asset_lint.resolve",
+                 "networkx", "astroid")),
     ("resolve", ("asset_lint.rules", "asset_lint.graph", "asset_lint.cli", "asset_lint.report")),
     ("rules", ("asset_lint.cli", "asset_lint.report")),
     ("graph.py", ("asset_lint.cli", "asset_lint.report", "asset_lint.rules")),
@@ -66,3 +70,9 @@ def test_codes_module_lists_the_rules_in_order() -> None:
     from asset_lint.codes import RULE_CODES
     from asset_lint.rules import ALL
     assert RULE_CODES == tuple(rule.CODE for rule in ALL)
+
+
+def test_own_source_is_flake8_clean() -> None:
+    # run from the repository root so .flake8 (line length, excluded fixtures, DG off) applies
+    result = subprocess.run([sys.executable, "-m", "flake8"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

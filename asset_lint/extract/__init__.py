@@ -64,7 +64,8 @@ def _params(args: ast.arguments) -> tuple:
     if args.vararg:
         params.append(Param(args.vararg.arg, "vararg", None, False, pos_of(args.vararg)))
     for a, default in zip(args.kwonlyargs, args.kw_defaults):
-        params.append(Param(a.arg, "kwonly", to_ir(a.annotation) if a.annotation else None, default is not None, pos_of(a)))
+        params.append(Param(a.arg, "kwonly", to_ir(a.annotation) if a.annotation else None, default is not None,
+                            pos_of(a)))
     if args.kwarg:
         params.append(Param(args.kwarg.arg, "varkw", None, False, pos_of(args.kwarg)))
     return tuple(params)
@@ -178,7 +179,8 @@ class _ModuleWalker:
             bind(stmt.name, Binding("func", facts, pos))
         elif isinstance(stmt, ast.ClassDef):
             methods = tuple(n.name for n in stmt.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
-            bind(stmt.name, Binding("class", ClassFacts(stmt.name, pos, tuple(to_ir(b) for b in stmt.bases), methods), pos))
+            bind(stmt.name,
+                 Binding("class", ClassFacts(stmt.name, pos, tuple(to_ir(b) for b in stmt.bases), methods), pos))
         elif isinstance(stmt, ast.Assign):
             value = to_ir(stmt.value)
             for target in stmt.targets:
@@ -274,7 +276,8 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool, lazy:
         tree = _parse(source, rel)
     except SyntaxError as exc:
         return FileFacts(rel, module, is_package,
-                         syntax_error=SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1, max((exc.offset or 1) - 1, 0)))
+                         syntax_error=SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1,
+                                                    max((exc.offset or 1) - 1, 0)))
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileFacts(rel, module, is_package, syntax_error=SyntaxProblem(str(exc) or type(exc).__name__, 1, 0))
     mentions = might_use_dagster(source)

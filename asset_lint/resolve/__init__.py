@@ -87,4 +87,3 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
 def dg_projects_of(specs: list) -> list:
     """(project folder, defs module) for each dg project declared in a pyproject.toml."""
     return [(str(Path(s.declared_in).parent.as_posix()), s.module) for s in specs if s.kind == "dg_project"]
-

@@ -128,7 +128,8 @@ class DagsterApi:
             return args[0]
         if qualname.split(".")[0].startswith("dagster"):
             lowered = last.lower()
-            if "asset" in lowered or "spec" in lowered or "definitions" in lowered or lowered.startswith(("build_", "load_")):
+            if ("asset" in lowered or "spec" in lowered or "definitions" in lowered
+                    or lowered.startswith(("build_", "load_"))):
                 return Unknown(f"call of {qualname}")  # an integration that makes assets (sling, dlt, ...)
             return Opaque(qualname) if last[:1].isupper() else Unknown(f"call of {qualname}")
         if qualname in ("builtins.list", "builtins.tuple") and len(args) == 1 and isinstance(args[0], Seq):
@@ -199,7 +200,7 @@ class DagsterApi:
             return self.build_spec(ev, call, "source")
         if name == "Definitions":
             return DefinitionsV(site, module, **{f: call.kwargs.get(f) for f in
-                                                ("assets", "jobs", "schedules", "sensors", "resources")},
+                                                 ("assets", "jobs", "schedules", "sensors", "resources")},
                                 checks=call.kwargs.get("asset_checks"))
         if name == "Definitions.merge":
             return DefinitionsV(site, module, parts=args)

@@ -69,7 +69,8 @@ def build_dbt_assets(ev: Evaluator, api, decorator: Call, func: Func, definition
         return definition
 
     def is_asset(node: dict) -> bool:
-        return node.get("resource_type") in _ASSET_TYPES and (node.get("config") or {}).get("materialized") != "ephemeral"
+        return (node.get("resource_type") in _ASSET_TYPES
+                and (node.get("config") or {}).get("materialized") != "ephemeral")
 
     def parents(unique_id: str, seen: set) -> list:
         result = []

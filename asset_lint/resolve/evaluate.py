@@ -152,7 +152,8 @@ class Evaluator:
             rel = self.modules[module].rel
             if not binding.value.decorators:
                 return Func(module, binding.value, rel)
-            return self.interpret_call.apply_decorators(self, module, Func(module, binding.value, rel), Site(rel, binding.pos))
+            return self.interpret_call.apply_decorators(self, module, Func(module, binding.value, rel),
+                                                        Site(rel, binding.pos))
         if kind == "class":
             return Cls(module, binding.value)
         if kind == "unpack":

@@ -100,6 +100,7 @@ def _asset_in_dep(asset_in: Value, name: str, param_site: Site, uncertain: bool)
     return Dep(key, value_input, asset_in.site, "ins", uncertain=uncertain,
                partition_mapped="partition_mapping" in asset_in.kwargs)
 
+
 def deps_list(ev: Evaluator, call: Call, keyword: str, value_input: bool, via: str) -> list:
     """Each element of deps= (R2.3), at its own line when the list is written inline."""
     value = call.kwargs.get(keyword)
@@ -123,6 +124,7 @@ def deps_list(ev: Evaluator, call: Call, keyword: str, value_input: bool, via: s
             deps.append(Dep(key, value_input, site, via, table_name=table))
     return deps
 
+
 def keys_of_dep(element: Value) -> list:
     """The key(s) one deps= element stands for; [None] when unknown."""
     if isinstance(element, Definition):
@@ -132,6 +134,7 @@ def keys_of_dep(element: Value) -> list:
     if isinstance(element, Call) and element.name == "AssetDep":
         return keys_of_dep(element.arg(0, "asset"))
     return [coerce_key(element)]
+
 
 def is_resource_annotation(ev: Evaluator, module: str, annotation) -> Optional[bool]:
     """R2.1.3: True for resource types, False for anything else, None when it cannot be known."""
@@ -179,6 +182,7 @@ def _derives_from(ev: Evaluator, value: Value, bases: frozenset, depth: int) -> 
     if isinstance(value, (Const, Opaque)) or (isinstance(value, Call) and value.name.endswith("[]")):
         return False
     return None
+
 
 def _is_resource_value(ev: Evaluator, value: Value, depth: int) -> Optional[bool]:
     if depth > 20:

@@ -124,7 +124,7 @@ def read_location_specs(root: Path, config_files: list) -> tuple:
                     continue
                 for kind, body in entry.items():
                     body = body if isinstance(body, dict) else {"module_name": body, "relative_path": body,
-                                                                 "package_name": body}
+                                                                "package_name": body}
                     wd = body.get("working_directory")
                     if isinstance(wd, str):
                         extra_roots.append(folder / wd)

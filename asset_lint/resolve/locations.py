@@ -151,7 +151,8 @@ class Loaders:
             return DefinitionsV(call.site, call.module,
                                 assets=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind != "check")
                                            + (() if complete else (Unknown("module attribute"),))),
-                                checks=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind == "check")),
+                                checks=Seq(tuple(o for o in objects
+                                                 if isinstance(o, Definition) and o.kind == "check")),
                                 jobs=Seq(tuple(o for o in objects if isinstance(o, (JobDef, AssetJob)) and
                                                not (isinstance(o, JobDef) and o.kind == "graph"))
                                          + (() if complete else (Unknown("module attribute"),))),

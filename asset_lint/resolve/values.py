@@ -145,7 +145,8 @@ class SpecNode:
 class Definition(Value):
     """An asset definition object (one identity even if listed twice)."""
 
-    kind: str                       # asset, multi_asset, graph_asset, graph_multi_asset, observable, spec, source, dbt, check
+    # asset, multi_asset, graph_asset, graph_multi_asset, observable, spec, source, dbt, check
+    kind: str
     name: str
     site: Site
     module: str

@@ -58,7 +58,8 @@ def _parse(lines: list, start: int, indent: int) -> tuple:
         if rest:
             mapping[_scalar(key)] = _scalar(rest)
             i += 1
-        elif i + 1 < len(lines) and lines[i + 1][0] >= indent and (lines[i + 1][0] > indent or lines[i + 1][1].startswith("- ")):
+        elif (i + 1 < len(lines) and lines[i + 1][0] >= indent
+              and (lines[i + 1][0] > indent or lines[i + 1][1].startswith("- "))):
             mapping[_scalar(key)], i = _parse(lines, i + 1, lines[i + 1][0])
         else:
             mapping[_scalar(key)] = None

@@ -89,7 +89,8 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                 continue
             reported.add((resolved.dep.site, resolved.key))
             if resolved.dep.value_input:
-                consequence = "Dagster fails to load the code location (\"is not produced by any of the provided asset ops\")"
+                consequence = ("Dagster fails to load the code location "
+                               "(\"is not produced by any of the provided asset ops\")")
             else:
                 consequence = "Dagster would silently create an external stub for it"
             hint = _hint(graph, resolved.key, neighbours)

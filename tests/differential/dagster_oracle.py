@@ -98,7 +98,8 @@ def load(root: Path, target: str) -> dict:
             graph = repository.asset_graph
         result["assets"] = {key.to_user_string(): _node(graph, key)
                             for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())}
-        result["checks"] = sorted(f"{check.asset_key.to_user_string()}:{check.name}" for check in graph.asset_check_keys)
+        result["checks"] = sorted(f"{check.asset_key.to_user_string()}:{check.name}"
+                                  for check in graph.asset_check_keys)
     except Exception as exc:  # noqa: BLE001
         result["error"] = _error("build", exc)
         return result

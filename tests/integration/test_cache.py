@@ -27,7 +27,8 @@ PROJECT = {
 
 
 def check(root, *args) -> str:
-    result = subprocess.run([sys.executable, "-m", "asset_lint", "check", *args, str(root)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "asset_lint", "check", *args, str(root)],
+                            capture_output=True, text=True)
     assert result.returncode in (0, 1), result.stderr
     return result.stdout
 

@@ -44,7 +44,8 @@ def test_sarif_is_valid_and_carries_related_locations(tmp_path):
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris == {"defs/a.py", "defs/b.py"}
     cycle = next(r for r in results if r["ruleId"] == "DG001")
-    assert "loop_a -> loop_b -> loop_a" in cycle["message"]["text"] or "loop_b -> loop_a -> loop_b" in cycle["message"]["text"]
+    assert ("loop_a -> loop_b -> loop_a" in cycle["message"]["text"]
+            or "loop_b -> loop_a -> loop_b" in cycle["message"]["text"])
 
 
 def test_github_annotations(tmp_path):

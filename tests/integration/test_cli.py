@@ -18,7 +18,8 @@ BROKEN = {
         @asset(deps=["customer"])
         def orders(): ...
     ''',
-    "defs/definitions.py": "from dagster import Definitions\nfrom .assets import customers, orders\ndefs = Definitions(assets=[customers, orders])\n",
+    "defs/definitions.py": ("from dagster import Definitions\nfrom .assets import customers, orders\n"
+                            "defs = Definitions(assets=[customers, orders])\n"),
 }
 
 
@@ -32,7 +33,8 @@ def test_text_output_and_exit_status(tmp_path):
     make_project(tmp_path, BROKEN)
     result = run("check", str(tmp_path))
     assert result.returncode == 1
-    assert "defs/assets.py:4:14: DG002 nothing in code location 'defs.definitions' produces asset 'customer'" in result.stdout
+    assert ("defs/assets.py:4:14: DG002 nothing in code location 'defs.definitions' produces asset 'customer'"
+            in result.stdout)
     assert "did you mean 'customers'?" in result.stdout
     assert result.stdout.rstrip().endswith("Found 1 error.")
 
@@ -82,7 +84,8 @@ def test_graph_json_lists_declared_assets_with_sites(tmp_path):
     assets = {a["key"]: a for a in payload["assets"]}
     assert set(assets) == {"customers", "orders"}
     assert assets["orders"]["deps"] == ["customer"]
-    assert (assets["orders"]["filename"], assets["orders"]["line"]) == ("defs/assets.py", 4)  # the decorator, as Dagster says
+    # the decorator, as Dagster says
+    assert (assets["orders"]["filename"], assets["orders"]["line"]) == ("defs/assets.py", 4)
     assert assets["orders"]["kind"] == "materializable" and assets["orders"]["location"] == "defs.definitions"
 
 
@@ -100,5 +103,6 @@ def test_paths_are_relative_to_the_working_directory_and_several_projects_work(t
     make_project(tmp_path / "two", BROKEN)
     result = run("check", "one", "two/defs", cwd=tmp_path)
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("one/defs/assets.py:4:14: DG002") and lines[1].startswith("two/defs/assets.py:4:14: DG002")
+    assert (lines[0].startswith("one/defs/assets.py:4:14: DG002")
+            and lines[1].startswith("two/defs/assets.py:4:14: DG002"))
     assert lines[-1] == "Found 2 errors."

@@ -54,7 +54,8 @@ def test_parallel_workers_report_the_same(tmp_path, jobs):
 
 def test_stdin_buffer_replaces_the_file_on_disk(tmp_path):
     make_project(tmp_path, PROJECT)
-    unsaved = "from dagster import asset\n@asset(deps=['custmers'])\ndef orders(): ...\n@asset\ndef report(orders): ...\n"
+    unsaved = ("from dagster import asset\n@asset(deps=['custmers'])\ndef orders(): ...\n"
+               "@asset\ndef report(orders): ...\n")
     out = flake8("--stdin-display-name", "defs/marts.py", "-", cwd=tmp_path, stdin=unsaved).stdout
     assert "defs/marts.py:2:14: DG002" in out and "did you mean 'customers'" in out
 
@@ -68,6 +69,7 @@ def test_flake8_selection_and_noqa(tmp_path):
                            cwd=tmp_path, capture_output=True, text=True).stdout
     assert plain.count("DG002") == 1
     assert flake8("--per-file-ignores", "defs/marts.py:DG002", "defs", cwd=tmp_path).stdout == ""
-    marts = (tmp_path / "defs/marts.py").read_text().replace('deps=["customers"])', 'deps=["customers"])  # noqa: DG002')
+    marts = (tmp_path / "defs/marts.py").read_text().replace('deps=["customers"])',
+                                                             'deps=["customers"])  # noqa: DG002')
     (tmp_path / "defs/marts.py").write_text(marts)
     assert flake8("defs", cwd=tmp_path).stdout == ""

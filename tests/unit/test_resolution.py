@@ -7,7 +7,8 @@ DEFS = {"pyproject.toml": '[tool.dagster]\nmodule_name = "defs.definitions"\n'}
 
 
 def test_keys_names_and_prefixes_from_constants_in_another_module(tmp_path):
-    make_project(tmp_path, {**DEFS,
+    make_project(tmp_path, {
+        **DEFS,
         "defs/constants.py": 'PREFIX = "raw"\nPARTS = ["a", "b"]\nNAME = PREFIX + "_x"\n',
         "defs/assets.py": '''
             import dagster as dg
@@ -26,14 +27,16 @@ def test_keys_names_and_prefixes_from_constants_in_another_module(tmp_path):
             @dg.asset(key="one/component")
             def raw_component(): ...
         ''',
-        "defs/definitions.py": "import dagster\nfrom . import assets\ndefs = dagster.Definitions(assets=dagster.load_assets_from_modules([assets]))\n",
+        "defs/definitions.py": ("import dagster\nfrom . import assets\n"
+                                "defs = dagster.Definitions(assets=dagster.load_assets_from_modules([assets]))\n"),
     })
     keys = set(graph_of(tmp_path)["defs.definitions"])
     assert keys == {"raw/users", "a/b/c", "p/raw_x_y", "one/component"}
 
 
 def test_parameters_follow_dagster_input_rules(tmp_path):
-    make_project(tmp_path, {**DEFS,
+    make_project(tmp_path, {
+        **DEFS,
         "defs/assets.py": '''
             from dagster import asset, AssetExecutionContext, Config, ConfigurableResource, ResourceParam
             from .res import Warehouse
@@ -57,9 +60,11 @@ def test_parameters_follow_dagster_input_rules(tmp_path):
             def p_ctx_is_input(ctx, up1): ...
             @asset
             def p_string_annotation(wh: "Warehouse", up2): ...
-        ''',
-        "defs/res.py": "import dagster as dg\nclass Base(dg.ConfigurableResource):\n    pass\nclass Warehouse(Base):\n    pass\n",
-        "defs/definitions.py": "from dagster import Definitions, load_assets_from_modules\nfrom . import assets\ndefs = Definitions(assets=load_assets_from_modules([assets]))\n",
+        ''',  # noqa: E501 (the Dagster source above is quoted verbatim)
+        "defs/res.py": ("import dagster as dg\nclass Base(dg.ConfigurableResource):\n    pass\nclass Warehouse(Base):\n"
+                        "    pass\n"),
+        "defs/definitions.py": ("from dagster import Definitions, load_assets_from_modules\nfrom . import assets\n"
+                                "defs = Definitions(assets=load_assets_from_modules([assets]))\n"),
     })
     graph = graph_of(tmp_path)["defs.definitions"]
     assert graph["p_context"] == ["up1"]
@@ -70,7 +75,8 @@ def test_parameters_follow_dagster_input_rules(tmp_path):
 
 
 def test_same_group_remapping_and_loader_prefix(tmp_path):
-    make_project(tmp_path, {**DEFS,
+    make_project(tmp_path, {
+        **DEFS,
         "defs/raw.py": '''
             from dagster import asset
             @asset
@@ -89,7 +95,7 @@ def test_same_group_remapping_and_loader_prefix(tmp_path):
             from dagster import Definitions, load_assets_from_modules
             from . import raw, marts
             defs = Definitions(assets=[*load_assets_from_modules([raw], key_prefix="pfx"), *load_assets_from_modules([marts])])
-        ''',
+        ''',  # noqa: E501 (the Dagster source above is quoted verbatim)
     })
     graph = graph_of(tmp_path)["defs.definitions"]
     assert graph["p/down"] == ["p/up"]
@@ -98,7 +104,8 @@ def test_same_group_remapping_and_loader_prefix(tmp_path):
 
 
 def test_unknown_keys_keep_dg002_silent(tmp_path):
-    make_project(tmp_path, {**DEFS,
+    make_project(tmp_path, {
+        **DEFS,
         "defs/assets.py": '''
             from dagster import asset
             def factory(name):
@@ -109,7 +116,8 @@ def test_unknown_keys_keep_dg002_silent(tmp_path):
             @asset(deps=["gen_0"])
             def consumer(): ...
         ''',
-        "defs/definitions.py": "from dagster import Definitions\nfrom .assets import made, consumer\ndefs = Definitions(assets=[*made, consumer])\n",
+        "defs/definitions.py": ("from dagster import Definitions\nfrom .assets import made, consumer\n"
+                                "defs = Definitions(assets=[*made, consumer])\n"),
     })
     assert codes_of(tmp_path) == []
 
@@ -129,7 +137,8 @@ def test_each_code_location_is_judged_alone(tmp_path):
 
 
 def test_multi_asset_outs_specs_and_internal_deps(tmp_path):
-    make_project(tmp_path, {**DEFS,
+    make_project(tmp_path, {
+        **DEFS,
         "defs/assets.py": '''
             from dagster import AssetKey, AssetOut, AssetSpec, asset, multi_asset
             @asset
@@ -144,7 +153,8 @@ def test_multi_asset_outs_specs_and_internal_deps(tmp_path):
             @multi_asset(specs=[AssetSpec("s1", deps=["up1"]), AssetSpec(["sp", "s2"], deps=["s1"])])
             def with_specs(): ...
         ''',
-        "defs/definitions.py": "from dagster import Definitions, load_assets_from_modules\nfrom . import assets\ndefs = Definitions(assets=load_assets_from_modules([assets]))\n",
+        "defs/definitions.py": ("from dagster import Definitions, load_assets_from_modules\nfrom . import assets\n"
+                                "defs = Definitions(assets=load_assets_from_modules([assets]))\n"),
     })
     graph = graph_of(tmp_path)["defs.definitions"]
     assert graph["a"] == graph["p/b"] == graph["x/y"] == ["up1", "up2"]
