@@ -204,7 +204,8 @@ def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Option
     """Lint the project that holds `paths`; findings are limited to those paths.
 
     `sources` maps a project-relative path to text that replaces the file on disk (an editor's
-    unsaved buffer); `apply_noqa=False` leaves `# noqa` to the caller (flake8 applies its own).
+    unsaved buffer); `apply_noqa=False` leaves `# noqa`, and the choice between overlapping findings
+    (filter.SUPERSEDES), to the caller: flake8 applies its own noqa and selection.
     `locations` ("NAME=MODULE" or "MODULE") name the code locations, as `dagster dev -m` does,
     instead of the ones the project's config files declare.
     """
@@ -273,7 +274,8 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         noqa = {rel: (f.noqa if f is not None else cache.noqa(rel)) for rel, f in facts_by_rel.items()} \
             if apply_noqa else {}
         cache.save(_live(facts_by_rel))
-        return Analysis(root, settings, keep(reused[1], settings, enabled, noqa, wanted), None, [], len(files), notices)
+        kept = keep(reused[1], settings, enabled, noqa, wanted, apply_noqa)
+        return Analysis(root, settings, kept, None, [], len(files), notices)
     import hashlib
     from asset_lint.extract import extract_source
     from asset_lint.graph import build_graphs
@@ -331,5 +333,5 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         cache.save(_live(facts_by_rel), fingerprint_of, (data_files, findings), reread)
     else:
         cache.save(_live(facts_by_rel))
-    return Analysis(root, settings, keep(findings, settings, enabled, noqa, wanted), project, graphs, len(files),
-                    notices)
+    kept = keep(findings, settings, enabled, noqa, wanted, apply_noqa)
+    return Analysis(root, settings, kept, project, graphs, len(files), notices)

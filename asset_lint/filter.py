@@ -4,6 +4,7 @@ from __future__ import annotations
 import fnmatch
 from typing import Iterable, Optional
 
+from asset_lint.codes import SUPERSEDES
 from asset_lint.config import Settings
 from asset_lint.findings import Finding
 
@@ -35,8 +36,11 @@ def _noqa_suppresses(noqa: Optional[dict], finding: Finding) -> bool:
 
 
 def keep(findings: Iterable[Finding], settings: Settings, enabled: set, noqa_by_path: dict,
-         wanted_paths: Optional[list]) -> list:
-    """Findings that survive every filter, sorted by path, position and code."""
+         wanted_paths: Optional[list], supersede: bool = True) -> list:
+    """Findings that survive every filter, sorted by path, position and code.
+
+    supersede=False keeps the findings SUPERSEDES would hide: for a caller that selects afterwards
+    (flake8 applies its own --select/--ignore, so it cannot know yet which finding will be shown)."""
     result = []
     for finding in findings:
         if finding.code not in enabled:
@@ -50,5 +54,6 @@ def keep(findings: Iterable[Finding], settings: Settings, enabled: set, noqa_by_
                                                 or p in ("", ".") for p in wanted_paths):
             continue
         result.append(finding)
-    unique = {(f.code, f.site, f.message): f for f in result}
+    hidden = {(code, f.site) for f in result for code in SUPERSEDES.get(f.code, ())} if supersede else set()
+    unique = {(f.code, f.site, f.message): f for f in result if (f.code, f.site) not in hidden}
     return sorted(unique.values(), key=Finding.sort_key)

@@ -77,3 +77,18 @@ def test_bad_settings_exit_2_with_one_clear_line(tmp_path):
         assert result.returncode == 2, settings
         assert words in result.stderr and "pyproject.toml" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_specific_rule_replaces_dg002_only_while_it_is_selected(tmp_path):
+    make_project(tmp_path, {"pyproject.toml": "", "defs/assets.py": '''
+        from dagster import AssetExecutionContext, Definitions, asset
+        @asset
+        def orders(): ...
+        @asset
+        def revenue(ctx: AssetExecutionContext, orders): ...
+        defs = Definitions(assets=[orders, revenue])
+    '''})
+    both = run(tmp_path).stdout
+    assert "DG010" in both and "DG002" not in both, both
+    without = run(tmp_path, "--ignore", "DG010").stdout
+    assert "DG002" in without and "'ctx'" in without, without

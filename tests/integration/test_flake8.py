@@ -73,3 +73,18 @@ def test_flake8_selection_and_noqa(tmp_path):
                                                              'deps=["customers"])  # noqa: DG002')
     (tmp_path / "defs/marts.py").write_text(marts)
     assert flake8("defs", cwd=tmp_path).stdout == ""
+
+
+def test_flake8_selection_decides_between_overlapping_findings(tmp_path):
+    """flake8 selects after the plugin: both views of a misnamed context reach it, its --extend-ignore picks."""
+    make_project(tmp_path, {**PROJECT, "defs/marts.py": '''
+        from dagster import AssetExecutionContext, asset
+        @asset(deps=["customers"])
+        def orders(ctx: AssetExecutionContext): ...
+        @asset
+        def report(orders): ...
+    '''})
+    both = flake8("defs/marts.py", cwd=tmp_path).stdout
+    assert "DG010" in both and "DG002" in both, both
+    only = flake8("--extend-ignore", "DG010", "defs/marts.py", cwd=tmp_path).stdout
+    assert "DG010" not in only and "DG002" in only, only
