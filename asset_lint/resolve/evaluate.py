@@ -37,6 +37,9 @@ def dagster_name(qualname: str) -> Optional[str]:
     return None
 
 
+_MISSING = object()   # "not memoised yet", distinct from every stored value
+
+
 class Evaluator:
     """Lazily evaluates names and expressions; memoised so one definition is one object."""
 
@@ -69,12 +72,15 @@ class Evaluator:
 
     def lookup(self, module: str, name: str) -> Value:
         """The value a module-level name has in `module`."""
-        shadow = self._shadows.get((module, name))
-        if shadow is not None:  # inside `x = f(x)`: x is still the earlier binding
-            return self._shadowed(module, name, shadow)
         memo_key = (module, name)
-        if memo_key in self._names:
-            return self._names[memo_key]
+        if self._shadows:  # usually empty: skip the probe
+            shadow = self._shadows.get(memo_key)
+            if shadow is not None:  # inside `x = f(x)`: x is still the earlier binding
+                return self._shadowed(module, name, shadow)
+        # one probe on the hot path (most lookups are repeats); _MISSING since a value is never it
+        value = self._names.get(memo_key, _MISSING)
+        if value is not _MISSING:
+            return value
         if memo_key in self._active:
             return Unknown("circular definition")
         self._active.add(memo_key)

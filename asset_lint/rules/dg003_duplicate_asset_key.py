@@ -12,23 +12,27 @@ CODE = "DG003"
 
 def _distinct(specs: list) -> list:
     """Specs from different objects; identical AssetSpec calls count once (R5.2)."""
-    kept, signatures = [], set()
+    from asset_lint.resolve.dagster_api import signature_text
+    # ids of the kept definitions: a set instead of scanning `kept` per spec (the list holds them alive)
+    kept, kept_ids, signatures = [], set(), set()
     for spec in specs:
         d = spec.definition
         if d.kind == "spec":
-            from asset_lint.resolve.dagster_api import signature_text
             text = signature_text(d.signature)
             if text in signatures:
                 continue
             signatures.add(text)
-        if any(k.definition is d for k in kept):
+        if id(d) in kept_ids:
             continue
+        kept_ids.add(id(d))
         kept.append(spec)
     return kept
 
 
 def _key_duplicates(graph) -> Iterator[Finding]:
     for key, specs in graph.producers.items():
+        if len(specs) < 2:
+            continue  # one producer is distinct by itself: skip building its signature text
         specs = _distinct(specs)
         if len(specs) < 2:
             continue

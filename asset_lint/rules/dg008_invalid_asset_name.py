@@ -94,20 +94,20 @@ def _op_findings(definition) -> Iterator[Finding]:
 
 def _multi_names(func) -> list:
     """(name, site, is_out) for the op name (name= or the function's) and each outs= name of a @multi_asset."""
-    names = []
+    names, named = [], False
     for decorator in func.facts.decorators:
         if decorator[0] != "call":
             continue
         kwargs = dict(decorator[4])
         given = kwargs.get("name")
+        named = named or given is not None   # any name= at all replaces the function's name
         if given is not None and given[0] == "const" and isinstance(given[2], str) and given[2]:
             names.append((given[2], Site(func.rel, given[1]), False))
         outs = kwargs.get("outs")
         if outs is not None and outs[0] == "dict":
             names.extend((k[2], Site(func.rel, k[1]), True) for k, _ in outs[2]
                          if k is not None and k[0] == "const" and isinstance(k[2], str))
-    if not any(True for decorator in func.facts.decorators if decorator[0] == "call"
-               and dict(decorator[4]).get("name") is not None):
+    if not named:
         names.append((func.facts.name, Site(func.rel, func.facts.pos), False))
     return names
 

@@ -34,20 +34,24 @@ def _name_is_certain(owner) -> bool:
 
 
 def _nodes(location) -> list:
-    """Every op definition the location's jobs run, with the job it runs in (asset ops: the asset job)."""
+    """Every op definition the location's jobs run, with the job it runs in (asset ops: the asset job).
+
+    Names that may not be the op's (_name_is_certain) are still here: check() drops them only where a
+    name is shared, as checking every node is most of this rule's time on large projects.
+    """
     nodes, seen = [], set()
     for spec in location.specs:
         owner = spec.definition
         if owner.kind not in OP_KINDS or id(owner) in seen:
             continue
         seen.add(id(owner))
-        if spec.op_name and _name_is_certain(owner):
+        if spec.op_name:
             nodes.append(Node(spec.op_name, owner, ASSET_JOB))
         if owner.composition is not None:  # a graph asset's ops are nodes of the asset job too
-            nodes.extend(Node(op.name, op, ASSET_JOB) for op in job_ops(owner.composition) if _name_is_certain(op))
+            nodes.extend(Node(op.name, op, ASSET_JOB) for op in job_ops(owner.composition))
     for job in location.jobs:
         if isinstance(job, JobDef):
-            nodes.extend(Node(op.name, op, job.name) for op in job_ops(job) if _name_is_certain(op))
+            nodes.extend(Node(op.name, op, job.name) for op in job_ops(job))
     return nodes
 
 
@@ -67,9 +71,15 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     for graph in graphs:
         by_name: dict = {}
         for node in _nodes(graph.location):
-            # one definition seen twice (imported, re-listed) is one op; its site is its identity
-            by_name.setdefault(node.name, {}).setdefault(node.owner.site, []).append(node)
-        for name, by_site in sorted(by_name.items()):
+            by_name.setdefault(node.name, []).append(node)
+        for name, candidates in sorted(by_name.items()):
+            if len(candidates) < 2:
+                continue  # a name held once cannot collide
+            by_site: dict = {}
+            for node in candidates:
+                # one definition seen twice (imported, re-listed) is one op; its site is its identity
+                if _name_is_certain(node.owner):
+                    by_site.setdefault(node.owner.site, []).append(node)
             if len(by_site) < 2:
                 continue
             firsts = [nodes[0] for nodes in by_site.values()]

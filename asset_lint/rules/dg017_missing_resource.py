@@ -18,6 +18,10 @@ ASSET_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_ass
 _NOT_RESOURCE_KEYS = frozenset({"original_resource_dict"})
 # What Dagster calls each kind of requirement in its load error.
 _NOUN = {"resource": "resource", "io": "io manager", "input": "input manager"}
+# (decorator keyword, constructors naming a manager, requirement kind, the constructors' keyword)
+_MANAGER_KEYWORDS = (("outs", ("AssetOut", "Out"), "io", "io_manager_key"),
+                     ("out", ("Out",), "io", "io_manager_key"),
+                     ("ins", ("AssetIn", "In"), "input", "input_manager_key"))
 
 
 def _keys(value) -> Optional[set]:
@@ -82,10 +86,11 @@ class Requirements:
         io_manager = constant_str(kw.get("io_manager_key"))
         if io_manager:
             self.needs.append(("io", io_manager))
-        for keyword, constructors, kind, manager in (("outs", ("AssetOut", "Out"), "io", "io_manager_key"),
-                                                     ("out", ("Out",), "io", "io_manager_key"),
-                                                     ("ins", ("AssetIn", "In"), "input", "input_manager_key")):
-            keys = _manager_keys(kw.get(keyword), constructors, manager)
+        for keyword, constructors, kind, manager in _MANAGER_KEYWORDS:
+            given = kw.get(keyword)
+            if given is None:
+                continue   # most decorators have none of them: no call needed
+            keys = _manager_keys(given, constructors, manager)
             if keys is None:
                 continue   # an unknown out/in only hides its own manager key
             self.needs.extend((kind, key) for key in keys)
@@ -114,8 +119,8 @@ def _hint(key: str, provided: set) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _findings(owner, node: str, reqs: Requirements, provided: Optional[set], where: str) -> Iterator[Finding]:
-    name = describe(owner)
+def _findings(owner, reqs: Requirements, provided: Optional[set], where: str) -> Iterator[Finding]:
+    # the owner's description and node name are built only for a finding: most owners have none
     if not reqs.judged:
         return
     if provided is not None:
@@ -123,7 +128,7 @@ def _findings(owner, node: str, reqs: Requirements, provided: Optional[set], whe
         for kind, key in dict.fromkeys(reqs.needs):
             if key in available:
                 continue
-            noun = _NOUN[kind]
+            noun, name, node = _NOUN[kind], describe(owner), _node_name(owner)
             yield Finding.at(owner.site, CODE, f"{name} requires {noun} '{key}', which {where} does not provide: "
                              f"Dagster fails to load the code location (\"{noun} with key '{key}' required by op "
                              f"'{node}' ... was not provided\"){_hint(key, available)}", identity=key)
@@ -132,6 +137,7 @@ def _findings(owner, node: str, reqs: Requirements, provided: Optional[set], whe
     for key in reqs.body_uses:
         if key in reqs.declared:
             continue
+        name = describe(owner)
         if provided is not None and key in provided | reqs.own:
             yield Finding.at(owner.site, CODE, f"{name} uses context.resources.{key} without requiring it: Dagster "
                              f"gives an op only the resources it requires, so every run fails with "
@@ -163,13 +169,12 @@ def _check_location(project, graph) -> Iterator[Finding]:
         seen.add(id(definition))
         if isinstance(definition.decorator, Call) and definition.func is not None:
             reqs = Requirements(ev, definition.decorator, definition.func)
-            yield from _findings(definition, _node_name(definition), reqs, provided, "the Definitions")
+            yield from _findings(definition, reqs, provided, "the Definitions")
         if definition.composition is not None:
             for op in job_ops(definition.composition):
                 if id(op) not in seen and isinstance(op.decorator, Call):
                     seen.add(id(op))
-                    yield from _findings(op, op.name, Requirements(ev, op.decorator, op.func), provided,
-                                         "the Definitions")
+                    yield from _findings(op, Requirements(ev, op.decorator, op.func), provided, "the Definitions")
     jobs = [job for job in location.jobs if isinstance(job, JobDef)]
     jobs += [t.job for t in location.triggers if isinstance(t.job, JobDef)]
     for job in jobs:
@@ -183,7 +188,7 @@ def _check_location(project, graph) -> Iterator[Finding]:
             if (id(op), id(job_provided)) in seen or not isinstance(op.decorator, Call):
                 continue
             seen.add((id(op), id(job_provided)))
-            yield from _findings(op, op.name, Requirements(ev, op.decorator, op.func), job_provided, where)
+            yield from _findings(op, Requirements(ev, op.decorator, op.func), job_provided, where)
 
 
 def check(project, graphs, settings) -> Iterator[Finding]:
