@@ -1,6 +1,7 @@
 """[tool.asset-lint] in pyproject.toml -> frozen Settings. Every error names the setting and the file."""
 from __future__ import annotations
 
+import fnmatch
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +34,10 @@ class Settings:
     def with_overrides(self, **changes) -> "Settings":
         """A copy with command-line values applied (None means not given)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def is_external(self, key_string: str) -> bool:
+        """Whether an asset key (its user string, "a/b") matches an external-assets glob."""
+        return any(fnmatch.fnmatchcase(key_string, pattern) for pattern in self.external_assets)
 
     def extra_decorators(self) -> dict:
         """Wrapper name -> the Dagster decorator it stands for."""

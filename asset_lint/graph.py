@@ -179,6 +179,13 @@ class AssetGraph:
                 yield [key, *best]
 
 
+def decorated_functions(project: Project) -> list:
+    """(owner, is_asset) for each @asset / @multi_asset and each @op with a function: whose parameters
+    Dagster reads as context, config, resources and inputs."""
+    owners = [(d, True) for d in project.definitions if d.func is not None and d.kind in ("asset", "multi_asset")]
+    return owners + [(op, False) for op in project.ops if op.func is not None]
+
+
 def resolved_parameter(graphs: list, site) -> Optional[ResolvedDep]:
     """What an asset function's parameter became as an input, in the first complete code location; None if unknown."""
     for graph in graphs:

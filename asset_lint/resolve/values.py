@@ -141,6 +141,11 @@ class SpecNode:
     table_name: Any = None           # its dagster/table_name metadata (R3.3): str, or Unknown
 
 
+# Definition kinds that are assets of their own, each run by an op of the implicit asset job (R7.4);
+# an AssetSpec, SourceAsset or check is not.
+OP_BACKED_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "dbt"})
+
+
 @dataclass(eq=False)
 class Definition(Value):
     """An asset definition object (one identity even if listed twice)."""

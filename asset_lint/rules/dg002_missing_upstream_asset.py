@@ -1,7 +1,6 @@
 """DG002 missing-upstream-asset. Prose and examples: rules/DG002-missing-upstream-asset.md."""
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
@@ -62,7 +61,6 @@ def _missing_check_deps(graph) -> Iterator:
 
 def check(project, graphs, settings) -> Iterator[Finding]:
     """Yield a finding at each reference to a key that nothing in its code location produces."""
-    external = tuple(settings.external_assets)
     workspaces = _workspace_members(graphs)
     for graph in graphs:
         if not graph.location.complete:
@@ -81,7 +79,7 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                 continue  # one component holding '/': DG008 reports the misspelt key itself
             name = user_string(resolved.key)
             # a value input is resolved within its own location: it fails to load whatever the others hold
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or (
+            if settings.is_external(name) or (
                     (resolved.key in elsewhere or unknown_elsewhere) and not resolved.dep.value_input) or (
                     resolved.key in dropped and not resolved.dep.value_input):
                 continue
@@ -97,21 +95,14 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             yield Finding.at(resolved.dep.site, CODE,
                              f"nothing in code location '{graph.location.name}' produces asset '{name}'; "
                              f"{consequence}{hint}", identity=name)
-        for dep in _missing_check_deps(graph):
-            name = user_string(dep.key)
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or dep.key in elsewhere \
-                    or unknown_elsewhere:
+        check_refs = [(dep.site, dep.key, "depends on", "Dagster silently accepts the dependency without "
+                       "creating any asset for it") for dep in _missing_check_deps(graph)]
+        check_refs += [(target.site, target.key, "targets", "Dagster would silently create an external stub and "
+                        "run the check against it") for target in graph.missing_check_targets]
+        for site, key, verb, consequence in check_refs:
+            name = user_string(key)
+            if settings.is_external(name) or key in elsewhere or unknown_elsewhere:
                 continue
-            hint = _hint(graph, dep.key, neighbours)
-            yield Finding.at(dep.site, CODE, f"asset check depends on '{name}', which nothing in code location "
-                             f"'{graph.location.name}' produces; Dagster silently accepts the dependency "
-                             f"without creating any asset for it{hint}", identity=name)
-        for target in graph.missing_check_targets:
-            name = user_string(target.key)
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in external) or target.key in elsewhere \
-                    or unknown_elsewhere:
-                continue
-            hint = _hint(graph, target.key, neighbours)
-            yield Finding.at(target.site, CODE, f"asset check targets '{name}', which nothing in code location "
-                             f"'{graph.location.name}' produces; Dagster would silently create an external stub "
-                             f"and run the check against it{hint}", identity=name)
+            yield Finding.at(site, CODE, f"asset check {verb} '{name}', which nothing in code location "
+                             f"'{graph.location.name}' produces; {consequence}{_hint(graph, key, neighbours)}",
+                             identity=name)

@@ -5,12 +5,11 @@ import difflib
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
-from asset_lint.graph import resolved_parameter
+from asset_lint.graph import decorated_functions, resolved_parameter
 from asset_lint.resolve.inputs import CONTEXT_NAMES, annotation_value
 from asset_lint.resolve.values import Dagster
 
 CODE = "DG010"
-_ASSET_KINDS = ("asset", "multi_asset")
 _CONTEXT_TYPES = frozenset({"AssetExecutionContext", "OpExecutionContext", "AssetCheckExecutionContext"})
 # Spellings of "context" an unannotated first parameter is given; a real upstream asset is rarely so named.
 _ABBREVIATIONS = frozenset({"ctx", "_ctx", "ctx_", "c", "cx", "ctxt", "cntx", "cntxt", "self"})
@@ -76,9 +75,7 @@ def _late_context(owner):
 
 def check(project, graphs, settings) -> Iterator[Finding]:
     """Yield a finding where a context parameter would become an input (8.22)."""
-    owners = [(d, True) for d in project.definitions if d.func is not None and d.kind in _ASSET_KINDS]
-    owners += [(op, False) for op in project.ops if op.func is not None]
-    for owner, is_asset in owners:
+    for owner, is_asset in decorated_functions(project):
         for finding in (_first_param(project, graphs, owner, is_asset), _late_context(owner)):
             if finding is not None:
                 yield finding

@@ -4,18 +4,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
-from asset_lint.graph import resolved_parameter
+from asset_lint.graph import decorated_functions, resolved_parameter
 from asset_lint.resolve.inputs import CONTEXT_NAMES, is_config_annotation
 
 CODE = "DG011"
-_ASSET_KINDS = ("asset", "multi_asset")
 
 
 def check(project, graphs, settings) -> Iterator[Finding]:
     """Yield a finding at each Config-annotated parameter not named config (8.23)."""
-    owners = [(d, True) for d in project.definitions if d.func is not None and d.kind in _ASSET_KINDS]
-    owners += [(op, False) for op in project.ops if op.func is not None]
-    for owner, is_asset in owners:
+    for owner, is_asset in decorated_functions(project):
         func = owner.func
         for index, param in enumerate(func.facts.params):
             if param.kind != "normal" or param.name == "config":

@@ -6,12 +6,10 @@ from typing import NamedTuple
 
 from asset_lint.findings import Finding, Related
 from asset_lint.graph import describe, job_ops
-from asset_lint.resolve.values import Const, JobDef
+from asset_lint.resolve.values import OP_BACKED_KINDS, Const, JobDef
 
 CODE = "DG012"
 ASSET_JOB = "__ASSET_JOB"
-# every materializable or observable asset runs an op in the implicit asset job (R7.4)
-OP_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "dbt"})
 
 
 class Node(NamedTuple):
@@ -42,7 +40,7 @@ def _nodes(location) -> list:
     nodes, seen = [], set()
     for spec in location.specs:
         owner = spec.definition
-        if owner.kind not in OP_KINDS or id(owner) in seen:
+        if owner.kind not in OP_BACKED_KINDS or id(owner) in seen:
             continue
         seen.add(id(owner))
         if spec.op_name:

@@ -6,10 +6,9 @@ from typing import Optional
 
 from asset_lint.findings import Finding
 from asset_lint.graph import describe
+from asset_lint.resolve.values import OP_BACKED_KINDS
 
 CODE = "DG013"
-# definitions that are assets of their own; an AssetSpec or SourceAsset is often only an input to one
-ASSET_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "dbt"})
 
 
 def _package(project, location) -> Optional[str]:
@@ -42,7 +41,7 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     packages = [(package, graph.location) for graph in graphs if graph.location.found and graph.location.module
                 for package in [_package(project, graph.location)] if package is not None]
     for definition in sorted(project.definitions, key=lambda d: d.site):
-        if definition.kind not in ASSET_KINDS or id(definition) in reached or _is_test_module(definition.module):
+        if definition.kind not in OP_BACKED_KINDS or id(definition) in reached or _is_test_module(definition.module):
             continue
         owners = [(package, location) for package, location in packages
                   if definition.module == package or definition.module.startswith(package + ".")]

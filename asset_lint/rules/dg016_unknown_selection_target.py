@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import re
 from collections.abc import Iterator
 from typing import Optional
@@ -147,7 +146,7 @@ def _check_selection(graph, what: str, job_label: str, selection, site: Site) ->
                              identity=prefix)
 
 
-def _check_location(graph, produced_anywhere: set, project_complete: bool, external: tuple) -> Iterator[Finding]:
+def _check_location(graph, produced_anywhere: set, project_complete: bool, settings) -> Iterator[Finding]:
     location = graph.location
     jobs, seen = [], set()
     for job in [*location.jobs, *(j for t in location.triggers for j in _jobs_of(t.job))]:
@@ -176,7 +175,7 @@ def _check_location(graph, produced_anywhere: set, project_complete: bool, exter
                                         trigger.job, trigger.site)
         key = coerce_key(trigger.asset_key) if trigger.asset_key is not None else None
         if key is not None and project_complete and key not in produced_anywhere \
-                and not any(fnmatch.fnmatchcase(user_string(key), pattern) for pattern in external):
+                and not settings.is_external(user_string(key)):
             yield Finding.at(trigger.site, CODE, f"asset sensor '{trigger.name}' watches asset key "
                              f"'{user_string(key)}', which no asset in the project has: Dagster accepts it silently "
                              f"and the sensor never fires{_did_you_mean(graph, key)}", identity=user_string(key))
@@ -186,6 +185,6 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     """Yield a finding per job, schedule or sensor target no definition of the code location matches (8.28-8.31)."""
     produced_anywhere = {key for graph in graphs for key in graph.producers}
     project_complete = all(graph.location.complete for graph in graphs)
-    external = tuple(settings.external_assets)   # keys of other repositories an asset sensor may watch
     for graph in graphs:
-        yield from _check_location(graph, produced_anywhere, project_complete, external)
+        # external-assets: keys of other repositories an asset sensor may watch
+        yield from _check_location(graph, produced_anywhere, project_complete, settings)

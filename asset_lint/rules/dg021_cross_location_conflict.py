@@ -32,8 +32,8 @@ def _duplicates(members: list) -> Iterator[Finding]:
     keys = [(graph, _executable_keys(graph)) for graph in members]
     for i, (graph, own) in enumerate(keys):
         for other, theirs in keys[:i] + keys[i + 1:]:
-            if _copies(set(own), set(theirs)):
-                continue
+            if not (graph.location.complete and other.location.complete) or _copies(set(own), set(theirs)):
+                continue  # unknown keys could make the two copies of one project: not judged
             for key in sorted(set(own) & set(theirs)):
                 kinds = {s.kind for s in own[key]} & {s.kind for s in theirs[key]}
                 if not kinds:
