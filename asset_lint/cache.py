@@ -117,10 +117,24 @@ def read_and_extract(source, known_digest: Optional[str], with_digest: bool = Tr
     return facts, None, digest, signature, semantic, blob
 
 
-def extract_chunk(items: list, with_digest: bool) -> list:
-    """Worker of the process pool: read_and_extract for (source, known digest) pairs (without the
-    pickled facts: the main process would keep them all until it writes the cache)."""
+def extract_chunk(items: list, with_digest: bool, send_pickled: bool) -> list:
+    """Worker of the process pool: read_and_extract for (source, known digest) pairs.
+
+    send_pickled: send each file's facts as the pickle the cache stores, digested here (the main
+    process then need not pickle them again to write the cache; it unpickles them either way).
+    Else only the facts: on very large trees the main process would keep every pickle until it
+    writes the cache."""
+    if send_pickled:
+        return [(None, *outcome[1:]) if outcome[0] is not None else outcome
+                for outcome in (read_and_extract(source, digest, True) for source, digest in items)]
     return [read_and_extract(source, digest, with_digest)[:5] + (None,) for source, digest in items]
+
+
+def unpickled(outcome: tuple) -> tuple:
+    """A worker's outcome with its facts taken out of the pickle it sent (see extract_chunk)."""
+    if outcome[0] is None and outcome[5] is not None:
+        return (pickle.loads(outcome[5]), *outcome[1:])
+    return outcome
 
 
 class FactsCache:

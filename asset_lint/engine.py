@@ -56,30 +56,45 @@ def _internal_finding(rel: str, pos, exc: Exception, rule: str = "") -> Finding:
 
 FULL_FACTS = "#full"  # cache key suffix: a prefiltered module's full facts, once something needed them
 PARALLEL_THRESHOLD = 400  # files to extract before a process pool pays for its start-up
+# up to this many files the pool sends facts as the cache's pickles (about 1 KB a file, kept until
+# the cache is written); beyond it, memory matters more than the time this saves
+SEND_PICKLED_UP_TO = 20_000
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are generated data, not Dagster code: skipped with a notice
 
 
 def _outcomes(pending: list, internal: list, with_digest: bool = True) -> list:
     """read_and_extract for each (source, known digest): serially, or shared between this process
-    and a pool of the other cores (this process takes a little less than its share, as it also
-    unpickles what the workers send back). with_digest: take facts digests now rather than when the
+    and a pool of the other cores. The work is cut into small chunks, all handed to the pool; this
+    process takes chunks from the tail for as long as the pool has not started them, so each side
+    ends up with the share its speed allows (on a loaded machine, or where pickling the facts back
+    is slow, no fixed split is right). with_digest: take facts digests now rather than when the
     facts are written to the cache (which pickles them anyway)."""
-    from asset_lint.cache import extract_chunk
+    from asset_lint.cache import extract_chunk, unpickled
     workers = min(int(os.environ.get("ASSET_LINT_JOBS", 0)) or os.cpu_count() or 1, 8)
     if len(pending) >= PARALLEL_THRESHOLD and workers >= 2:
         from concurrent.futures import ProcessPoolExecutor
-        mine = int(len(pending) / workers * 0.85)
-        rest = pending[mine:]
-        size = max(50, len(rest) // ((workers - 1) * 4))
-        chunks = [rest[i:i + size] for i in range(0, len(rest), size)]
+        size = max(20, len(pending) // (workers * 12))
+        chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
         reported = len(internal)
         try:
             with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-                futures = [pool.submit(extract_chunk, chunk, with_digest) for chunk in chunks]
-                outcomes = _extract_here(pending[:mine], internal, with_digest)
-                futures.reverse()
-                while futures:  # a chunk's results are let go of once taken (not kept by its future)
-                    outcomes.extend(futures.pop().result())
+                send_pickled = len(pending) <= SEND_PICKLED_UP_TO
+                futures = [pool.submit(extract_chunk, chunk, with_digest, send_pickled) for chunk in chunks]
+                done_here: dict = {}   # chunk index -> (outcomes, internal findings)
+                for index in range(len(chunks) - 1, -1, -1):
+                    if not futures[index].cancel():
+                        break  # the pool has this chunk and all before it
+                    mine: list = []
+                    done_here[index] = (_extract_here(chunks[index], mine, with_digest), mine)
+                outcomes = []
+                for index, future in enumerate(futures):
+                    if index in done_here:
+                        chunk_outcomes, mine = done_here.pop(index)
+                        outcomes.extend(chunk_outcomes)
+                        internal.extend(mine)   # in file order, as a serial run reports them
+                    else:
+                        outcomes.extend(map(unpickled, future.result()) if send_pickled else future.result())
+                        futures[index] = None   # its results are let go of once taken
                 return outcomes
         except Exception:  # a worker died (or no pool here): do it serially, reporting the culprit
             del internal[reported:]

@@ -43,9 +43,17 @@ def timed(command: list, cwd=None, env=None) -> tuple:
     return elapsed, max(peak, before) / 1024
 
 
-def median(command: list, repeat: int, before=None, **kwargs) -> float:
+FLOOR_RUNS: list = []   # every parse-floor sample, taken between the measured runs
+
+
+def median(command: list, repeat: int, before=None, floor: list = None, **kwargs) -> float:
+    """Median of `repeat` runs; with `floor` (the floor command), a floor run precedes each one, so
+    that the floor is sampled over the same minutes as what it is compared with (a shared machine's
+    speed drifts by tens of percent over a benchmark)."""
     runs = []
     for _ in range(repeat):
+        if floor:
+            FLOOR_RUNS.append(timed(floor)[0])
         if before:
             before()
         runs.append(timed(command, **kwargs)[0])
@@ -85,11 +93,12 @@ def main() -> None:
         seconds, peak = timed(lint)
         print(f"cold check: {seconds:.2f} s, peak memory {peak:.0f} MB")
         return
-    floor = median([py, "-c", FLOOR, str(tree)], args.repeat)
-    cold = median(lint, args.repeat, before=clean)
+    parse = [py, "-c", FLOOR, str(tree)]
+    timed(parse)  # the first read of a new tree also warms the OS's file cache
+    cold = median(lint, args.repeat, before=clean, floor=parse)
     clean()
     _, peak = timed(lint)
-    warm = median(lint, args.repeat)
+    warm = median(lint, args.repeat, floor=parse)
     changed_file = next(p for p in sorted(tree.rglob("assets_*.py")))
     counter = [0]
 
@@ -97,7 +106,7 @@ def main() -> None:
         counter[0] += 1
         changed_file.write_text(changed_file.read_text() + f"\n# edit {counter[0]}\n")
 
-    one_changed = median(lint, args.repeat, before=touch_one)
+    one_changed = median(lint, args.repeat, before=touch_one, floor=parse)
     helper_file = next(p for p in sorted(tree.rglob("helpers_*.py")))
     helper_text = helper_file.read_text()
 
@@ -105,18 +114,20 @@ def main() -> None:
         counter[0] += 1
         helper_file.write_text(helper_text.replace("out = []", f"out = [] * {counter[0]}"))
 
-    helper_changed = median(lint, args.repeat, before=edit_helper)
+    helper_changed = median(lint, args.repeat, before=edit_helper, floor=parse)
     asset_text = changed_file.read_text()
 
     def edit_asset() -> None:  # a new line at the top: every position in the file moves
         counter[0] += 1
         changed_file.write_text(f"EDITED = {counter[0]}\n" + asset_text)
 
-    asset_changed = median(lint, args.repeat, before=edit_asset)
+    asset_changed = median(lint, args.repeat, before=edit_asset, floor=parse)
+    floor = statistics.median(FLOOR_RUNS)
     flake8_with = median([py, "-m", "flake8", "--select", "E,F,W,DG", str(changed_file)], args.repeat)
     flake8_without = median([py, "-m", "flake8", "--select", "E,F,W", str(changed_file)], args.repeat,
                             env={**os.environ, "ASSET_LINT_DISABLE_FLAKE8": "1"})
-    print(f"parse floor (bare python + ast.parse of every file): {floor:.3f} s")
+    print(f"parse floor (bare python + ast.parse of every file): {floor:.3f} s, median of {len(FLOOR_RUNS)} runs "
+          f"between the others ({min(FLOOR_RUNS):.3f}-{max(FLOOR_RUNS):.3f} s)")
     print(f"cold check            {cold:7.3f} s  = {cold / floor:5.2f}x floor   (goal <= 3x)")
     print(f"warm check            {warm:7.3f} s  = {warm / floor:5.2f}x floor   (goal <= 1x)")
     print(f"one file changed      {one_changed:7.3f} s  = {one_changed / floor:5.2f}x floor   (goal <= 1.2x)"
