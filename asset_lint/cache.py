@@ -40,6 +40,7 @@ from asset_lint import __version__
 from asset_lint.extract.facts import SCHEMA_VERSION, FileFacts
 
 CACHE_DIR = ".asset_lint_cache"
+SNAPSHOT_FILE = "resolved.pickle"
 RACY_NS = 2_000_000_000
 INDEX_FORMAT = 3  # bump when the index's entries change shape
 # An index entry is a list (100,000 dicts would cost tens of MB more):
@@ -161,6 +162,8 @@ class FactsCache:
                     and isinstance(data.get("files"), dict) \
                     and all(type(entry) is list and len(entry) == 7 for entry in data["files"].values()):
                 self.index, self.run = data["files"], data.get("run")
+        # a cache from an earlier run was found (a cold run, as on CI, writes no resolved snapshot)
+        self.warm = bool(self.index)
 
     def _read(self, name: str):
         """The index, when its trailing checksum matches (a flipped byte inside a finding's message
@@ -331,7 +334,27 @@ class FactsCache:
                 pickler.clear_memo()
         self._write("facts.pickle", dump)
 
-    def _write(self, name: str, dump, checksum: bool = False) -> None:
+    def read_snapshot(self) -> Optional[bytes]:
+        """The resolved snapshot's pickle when its checksum matches (see resolve/snapshot.py)."""
+        if not self.enabled:
+            return None
+        try:
+            with open(self.directory / SNAPSHOT_FILE, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        body = memoryview(data)[:-16]
+        return body if _checksum(body) == data[-16:] else None
+
+    def write_snapshot(self, blob: bytes) -> None:
+        if not self.enabled:
+            return
+        try:
+            self._write(SNAPSHOT_FILE, lambda pickler: pickler.write(blob), checksum=True, raw=True)
+        except OSError:
+            pass  # a read-only project: run without it
+
+    def _write(self, name: str, dump, checksum: bool = False, raw: bool = False) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.root / CACHE_DIR / ".gitignore"
         if not ignore.exists():
@@ -340,10 +363,11 @@ class FactsCache:
         try:
             with os.fdopen(fd, "wb") as handle:
                 target = _Checksummed(handle) if checksum else handle
-                pickler = pickle.Pickler(target, protocol=4)
+                pickler = target if raw else pickle.Pickler(target, protocol=4)
                 # no memo: facts share nothing worth deduplicating, and on 100,000 modules the memo
                 # (one entry per object written) would cost more memory than the facts themselves
-                pickler.fast = True
+                if not raw:
+                    pickler.fast = True
                 dump(pickler)
                 if checksum:
                     handle.write(target.hash.digest())

@@ -27,6 +27,7 @@ class Analysis:
     graphs: list = field(default_factory=list)
     files: int = 0
     notices: list = field(default_factory=list)   # things skipped on purpose, printed to stderr
+    resumed: Optional[tuple] = None   # (modules evaluated again, modules) when the last resolve was resumed
 
 
 def rule_defaults() -> dict:
@@ -191,6 +192,25 @@ def _data_files_unchanged(reused: tuple) -> bool:
     return all(signature_of(Path(path)) == signature for path, signature in reused[0])
 
 
+def _frame(root: Path, settings: Settings, files: list, config_files: list, locations: Sequence[str]) -> str:
+    """Everything a run's findings depend on except the files' contents: which files, as which
+    modules, the settings that change what the rules compute, and the config files."""
+    import hashlib
+    from asset_lint import __version__
+    from asset_lint.extract.facts import SCHEMA_VERSION
+    # only the settings that change what the rules compute; selection and noqa are applied afterwards
+    relevant = (settings.external_assets, settings.asset_decorators, settings.op_decorators, settings.exclude)
+    h = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{relevant!r}|{sorted(locations)!r}".encode())
+    for source in files:
+        h.update(f"{source.rel}|{source.module}|{source.is_package}\n".encode())
+    for rel in config_files:
+        try:
+            h.update(rel.encode() + b"|" + (root / rel).read_bytes())
+        except OSError:
+            h.update(rel.encode() + b"|unreadable")
+    return h.hexdigest()
+
+
 def _fingerprint(root: Path, settings: Settings, files: list, digests: dict, config_files: list,
                  locations: Sequence[str], sources: dict) -> Optional[str]:
     """Everything a run's findings depend on; None when something (an editor buffer) must not be
@@ -198,19 +218,30 @@ def _fingerprint(root: Path, settings: Settings, files: list, digests: dict, con
     import hashlib
     if sources or any(digests.get(source.rel) is None for source in files):
         return None
-    from asset_lint import __version__
-    from asset_lint.extract.facts import SCHEMA_VERSION
-    # only the settings that change what the rules compute; selection and noqa are applied afterwards
-    relevant = (settings.external_assets, settings.asset_decorators, settings.op_decorators, settings.exclude)
-    h = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{relevant!r}|{sorted(locations)!r}".encode())
+    h = hashlib.sha256(_frame(root, settings, files, config_files, locations).encode())
     for source in files:
-        h.update(f"{source.rel}|{source.module}|{source.is_package}|{digests.get(source.rel)}\n".encode())
-    for rel in config_files:
-        try:
-            h.update(rel.encode() + b"|" + (root / rel).read_bytes())
-        except OSError:
-            h.update(rel.encode() + b"|unreadable")
+        h.update(f"{digests.get(source.rel)}\n".encode())
     return h.hexdigest()
+
+
+def _resumable(cache: FactsCache, frame: str, facts_by_rel: dict, shas: dict, sources: dict, files: list,
+               digests: dict, internal: list):
+    """(snapshot, changed paths, still fingerprinted) when the last resolve of this project can be
+    resumed, else (None, None, True). Still fingerprinted: as _load_vouched.
+
+    Unchanged files take the snapshot's facts (its values point into them); changed ones are this
+    run's, loaded from the cache where the index vouched for them."""
+    from asset_lint.resolve import snapshot as snapshots
+    blob = cache.read_snapshot() if cache.warm and len(files) <= snapshots.MAX_FILES else None
+    snapshot = snapshots.load(blob, frame) if blob is not None else None
+    if snapshot is None or snapshot.facts.keys() != facts_by_rel.keys():
+        return None, None, True
+    changed = {rel for rel in facts_by_rel if rel in sources or shas.get(rel) != snapshot.shas.get(rel)}
+    for rel in facts_by_rel:
+        if rel not in changed:
+            facts_by_rel[rel] = snapshot.facts[rel]
+    fingerprinted = _load_vouched([s for s in files if s.rel in changed], facts_by_rel, digests, cache, internal)
+    return snapshot, changed, fingerprinted
 
 
 def analyse(paths: Sequence[str], overrides: Optional[dict] = None, root: Optional[Path] = None,
@@ -295,7 +326,13 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     from asset_lint.extract import extract_source
     from asset_lint.graph import build_graphs
     from asset_lint.resolve import build_project
-    if not _load_vouched(files, facts_by_rel, digests, cache, internal):
+    from asset_lint.resolve import snapshot as snapshots
+    frame = _frame(root, settings, files, config_files, locations) if use_cache else ""
+    snapshot, changed, fingerprinted = (None, None, True) if not use_cache else \
+        _resumable(cache, frame, facts_by_rel, shas, sources, files, digests, internal)
+    if snapshot is None:
+        fingerprinted = _load_vouched(files, facts_by_rel, digests, cache, internal)
+    if not fingerprinted:
         reusable = False
     noqa = {rel: f.noqa for rel, f in facts_by_rel.items() if f.noqa} if apply_noqa else {}
     findings = [_syntax_finding(f) for f in facts_by_rel.values()
@@ -326,7 +363,26 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
                 reusable = False
         return full
 
-    project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(), materialize)
+    stale: frozenset = frozenset()
+    if snapshot is not None:
+        reread.update((rel, sha) for rel, sha in snapshot.reread.items() if rel not in changed)
+        changed_modules = {facts_by_rel[rel].module for rel in changed if facts_by_rel[rel].module}
+        stale = frozenset(snapshots.stale_modules(snapshot, changed_modules))
+        guarded = snapshots.guarded_names(snapshot, stale)
+        if guarded is None:
+            snapshot = None
+    project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(), materialize,
+                            snapshot, stale, guarded if snapshot is not None else frozenset())
+    if snapshot is not None and project.evaluator.guard_tripped:
+        # a changed module now reaches a cycle whose cut came from the snapshot: a fresh run
+        # might enter (and cut) it elsewhere
+        snapshot = None
+        project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(),
+                                materialize)
+    resolved = None   # the snapshot to write for the next run
+    if use_cache and cache.warm and not sources and not internal and (
+            snapshot is None or len(stale) > snapshots.REWRITE_SHARE * len(project.evaluator.modules)):
+        resolved = snapshots.capture(project, frame, shas, reread)
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)
     # every rule runs: selection is a filter (below), so one run's findings serve any selection later
@@ -348,5 +404,8 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         cache.save(_live(facts_by_rel), fingerprint_of, (data_files, findings), reread)
     else:
         cache.save(_live(facts_by_rel))
+    if resolved is not None:
+        cache.write_snapshot(resolved)
     kept = keep(findings, settings, enabled, noqa, wanted, apply_noqa)
-    return Analysis(root, settings, kept, project, graphs, len(files), notices)
+    resumed = (len(stale), len(project.evaluator.modules)) if snapshot is not None else None
+    return Analysis(root, settings, kept, project, graphs, len(files), notices, resumed)

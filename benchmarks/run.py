@@ -5,9 +5,11 @@
 In one run on one tree it prints: cold check / parse floor, warm check / floor, check after one
 file changed / floor (three edits: a comment appended to an asset module, which leaves its
 extracted facts equal; a code edit in a helper module no Dagster code reads; a code edit in an
-asset module, which recomputes everything), flake8 on one file with the plugin / without it, and
-`dagster definitions validate` / cold check; plus peak memory. The parse floor is a bare Python
-process that reads and ast.parses every file. Each figure is the median of --repeat runs;
+asset module, which resumes the last resolve and evaluates again only the modules that depend on
+it, plus the first such edit, which keeps the snapshot the others resume), flake8 on one file
+with the plugin / without it, and `dagster definitions validate` / cold check; plus peak memory.
+The parse floor is a bare Python process that reads and ast.parses every file, run before each
+measured run (the median of all of them). Each figure is the median of --repeat runs;
 asset-lint's own modules are byte-compiled first, as `pip install` does.
 """
 from __future__ import annotations
@@ -121,6 +123,8 @@ def main() -> None:
         counter[0] += 1
         changed_file.write_text(f"EDITED = {counter[0]}\n" + asset_text)
 
+    edit_asset()   # the first computed run after the cold ones resolves everything and keeps a snapshot
+    first_asset_change = timed(lint)[0]
     asset_changed = median(lint, args.repeat, before=edit_asset, floor=parse)
     floor = statistics.median(FLOOR_RUNS)
     flake8_with = median([py, "-m", "flake8", "--select", "E,F,W,DG", str(changed_file)], args.repeat)
@@ -135,7 +139,9 @@ def main() -> None:
     print(f"one file changed      {helper_changed:7.3f} s  = {helper_changed / floor:5.2f}x floor   (goal <= 1.2x)"
           "  code edit in a helper module")
     print(f"one file changed      {asset_changed:7.3f} s  = {asset_changed / floor:5.2f}x floor   (goal <= 1.2x)"
-          "  code edit in an asset module (full recompute)")
+          "  code edit in an asset module (3 of 2,004 modules evaluated again)")
+    print(f"  (the first such edit after a cold check: {first_asset_change:.3f} s = "
+          f"{first_asset_change / floor:.2f}x, it resolves everything and keeps the snapshot the others resume)")
     print(f"flake8 one file       {flake8_with:7.3f} s with the plugin / {flake8_without:.3f} s without "
           f"= {flake8_with / flake8_without:5.2f}x   (goal <= 2x)")
     print(f"peak memory of a cold check: {peak:.0f} MB")

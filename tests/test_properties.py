@@ -131,6 +131,46 @@ def test_renaming_a_producer_yields_dg002(assets, data):
     assert "DG002" in {f.code for f in findings}
 
 
+def _write(root: Path, files: dict) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+
+
+def _same_as_fresh(root: Path):
+    def run(use_cache: bool):
+        analysis = analyse([str(root)], {"select": ("DG",)}, use_cache=use_cache)
+        return [(f.code, f.path, f.site.span, f.message) for f in analysis.findings], analysis
+    cached, analysis = run(True)
+    assert cached == run(False)[0]
+    return analysis
+
+
+@SETTINGS
+@given(projects(), st.data())
+def test_resuming_the_last_resolve_after_edits_finds_what_a_fresh_run_finds(assets, data):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _write(root, render(assets))
+        _same_as_fresh(root)
+        _write(root, {"proj/constants.py": render(assets)["proj/constants.py"] + "EXTRA = 1\n"})
+        _same_as_fresh(root)   # the first computed run with a cache writes the snapshot
+        for _ in range(3):
+            edit = data.draw(st.sampled_from(["rename", "cycle", "upstream", "prefix"]))
+            victim = data.draw(st.sampled_from(assets))
+            if edit == "cycle" and len(assets) > 1:
+                victim["upstream"] = sorted(set(victim["upstream"]) | {len(assets) - 1})
+            elif edit == "upstream":
+                victim["upstream"] = data.draw(st.lists(st.integers(0, len(assets) - 1), max_size=3, unique=True))
+            elif edit == "prefix":
+                victim["prefix"] = data.draw(st.sampled_from(PREFIXES))
+            rename = {victim["name"]: victim["name"] + "_x"} if edit == "rename" else None
+            _write(root, render(assets, rename))
+            _same_as_fresh(root)
+
+
 @settings(max_examples=300 * SCALE, deadline=None)
 @given(st.text(max_size=300) | st.binary(max_size=300))
 def test_random_source_never_raises(text):

@@ -42,15 +42,26 @@ class Project:
 
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
-                  extra_decorators: Optional[dict] = None, materialize=None) -> Project:
-    """Evaluate every module-level name that could be a Dagster definition and every code location."""
+                  extra_decorators: Optional[dict] = None, materialize=None, snapshot=None,
+                  stale: frozenset = frozenset(), guarded: frozenset = frozenset()) -> Project:
+    """Evaluate every module-level name that could be a Dagster definition and every code location.
+
+    snapshot: a resolve.snapshot.Snapshot of this project, whose values are taken for every module
+    not in `stale` (the modules of changed files, and all that depend on them); `guarded`: see
+    snapshot.guarded_names."""
     from asset_lint.resolve.dagster_api import DagsterApi
     from asset_lint.resolve.evaluate import Evaluator
     from asset_lint.resolve.locations import Loaders, build_locations
     modules = {f.module: f for f in facts_by_rel.values() if f.module}
     module_files = {m: f.rel for m, f in modules.items()}
+    if snapshot is not None:  # unchanged files as the last resolve left them (some made full), changed ones anew
+        modules = {m: (snapshot.modules.get(m, f) if snapshot.facts.get(f.rel) is f else f)
+                   for m, f in modules.items()}
     api = DagsterApi(extra_decorators)
     evaluator = Evaluator(modules, api, materialize)
+    if snapshot is not None:
+        from asset_lint.resolve.snapshot import resume
+        resume(evaluator, snapshot, stale, guarded)
     loaders = Loaders(root, module_files, dg_projects)
     api.loaders = loaders
     project = Project(root, facts_by_rel, evaluator, [])

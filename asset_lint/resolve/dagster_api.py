@@ -48,7 +48,12 @@ class DagsterApi:
         self.extra_decorators = dict(extra_decorators or {})   # dotted user name -> Dagster decorator name
         self.loaders = None   # set by locations.py: expands module loaders
         self.data_files: list = []  # non-Python files read (dbt manifests): they key the run cache too
-        self.binds_resources_elsewhere = False  # with_resources(...) seen: resources outside Definitions
+        # the modules whose values call with_resources(...): resources bound outside Definitions
+        self.resource_binders: set = set()
+
+    @property
+    def binds_resources_elsewhere(self) -> bool:
+        return bool(self.resource_binders)
 
     # decorators ----------------------------------------------------------------------------
     def apply_decorators(self, ev: Evaluator, module: str, func: Func, site: Site) -> Value:
@@ -105,7 +110,7 @@ class DagsterApi:
             return self.call_dagster(ev, module, func.name, args, kwargs, site, expr)
         if isinstance(func, Call):
             if func.name.startswith("method:"):
-                return self.call_method(func, args, kwargs)
+                return self.call_method(ev.owner(module), func, args, kwargs)
             if args and isinstance(args[0], Func) and not kwargs:
                 return self.apply(ev, module, func, args[0], expr)
             return Unknown("call of a call")
@@ -114,16 +119,16 @@ class DagsterApi:
         if isinstance(func, Cls):
             return Opaque(f"instance of {func.facts.name}")
         if isinstance(func, External):
-            return self.call_external(func.qualname, args)
+            return self.call_external(ev.owner(module), func.qualname, args)
         if isinstance(func, (Definition, OpDef)):
             return Opaque("direct invocation")
         return func if isinstance(func, Unknown) else Unknown("call")
 
-    def call_external(self, qualname: str, args: tuple) -> Value:
+    def call_external(self, owner: str, qualname: str, args: tuple) -> Value:
         """A call into another library: a definition only when it comes from a Dagster integration."""
         last = qualname.rsplit(".", 1)[-1]
         if last == "with_resources":
-            self.binds_resources_elsewhere = True
+            self.resource_binders.add(owner)
         if last in PASS_THROUGH and args:
             return args[0]
         if qualname.split(".")[0].startswith("dagster"):
@@ -154,12 +159,12 @@ class DagsterApi:
             return Unknown(f"result of {facts.name}(...)")
         return ev.eval(func.module, facts.returns)
 
-    def call_method(self, method: Call, args: tuple, kwargs: dict) -> Value:
+    def call_method(self, owner: str, method: Call, args: tuple, kwargs: dict) -> Value:
         base = method.args[0]
         attr = method.name[len("method:"):]
         if isinstance(base, Definition) and attr in _KEY_PRESERVING and "key" not in kwargs:
             if attr == "with_resources":
-                self.binds_resources_elsewhere = True
+                self.resource_binders.add(owner)
             return base
         if isinstance(base, KeyV) and attr == "with_prefix" and args:
             prefix = coerce_prefix(args[0])
@@ -213,7 +218,7 @@ class DagsterApi:
             return build_trigger(TRIGGER_CONSTRUCTORS[name], call, None, site)
         if name in PASS_THROUGH:
             if name == "with_resources":
-                self.binds_resources_elsewhere = True
+                self.resource_binders.add(ev.owner(module))
             given = call.arg(0, "assets_defs")
             return given if given is not None else Unknown(name)
         if name in ("external_assets_from_specs", "AssetsDefinition.from_op",

@@ -53,9 +53,41 @@ class Evaluator:
         self._exprs: dict = {}
         self._active: set = set()
         self._shadows: dict = {}
+        # Which modules each module's values were computed from (imports, loaders, calls into other
+        # modules): module -> set of modules. A resolved snapshot reused after an edit keeps only
+        # the values of modules that depend on no edited module (resolve/snapshot.py).
+        self.depends: dict = {}
+        self._owners: list = []            # the module of each memoised computation under way
+        self._chain: list = []             # the names being computed, outermost first
+        # Circular definitions cut: (modules of every computation under way, the names in the cycle).
+        # Which name of a cycle gets cut depends on where evaluation entered it (resolve/snapshot.py).
+        self.cuts: list = []
+        self.guarded: frozenset = frozenset()   # names of cycles resumed from a snapshot
+        self.guard_tripped = False         # one was reached from a computation: a fresh run might cut it elsewhere
+        self.shadow_bindings: dict = {}    # id(binding) -> binding, for the memo keys of shadowed names
+
+    def _depend(self, module: str) -> None:
+        """The computation under way reads `module` (its facts or one of its values)."""
+        owners = self._owners
+        if owners and owners[-1] != module:
+            found = self.depends.get(owners[-1])
+            if found is None:
+                self.depends[owners[-1]] = {module}
+            else:
+                found.add(module)
+
+    def owner(self, default: str) -> str:
+        """The module whose memoised computation is under way (side effects are charged to it)."""
+        return self._owners[-1] if self._owners else default
+
+    def peek(self, module: str) -> Optional[FileFacts]:
+        """A module's facts as they are (lazy or not), read as a dependency of the computation under way."""
+        self._depend(module)
+        return self.modules.get(module)
 
     def facts_of(self, module: str) -> Optional[FileFacts]:
         """A module's facts, extracting a prefiltered (lazy) module on first need."""
+        self._depend(module)
         facts = self.modules.get(module)
         if facts is not None and facts.lazy and self.materialize is not None:
             facts = self.modules[module] = self.materialize(facts)
@@ -73,6 +105,9 @@ class Evaluator:
     def lookup(self, module: str, name: str) -> Value:
         """The value a module-level name has in `module`."""
         memo_key = (module, name)
+        owners = self._owners
+        if owners and owners[-1] != module:
+            self._depend(module)
         if self._shadows:  # usually empty: skip the probe
             shadow = self._shadows.get(memo_key)
             if shadow is not None:  # inside `x = f(x)`: x is still the earlier binding
@@ -80,13 +115,22 @@ class Evaluator:
         # one probe on the hot path (most lookups are repeats); _MISSING since a value is never it
         value = self._names.get(memo_key, _MISSING)
         if value is not _MISSING:
+            if self.guarded and owners and memo_key in self.guarded:
+                self.guard_tripped = True
             return value
+        chain = self._chain
         if memo_key in self._active:
+            cycle = tuple(chain[chain.index(memo_key):])
+            self.cuts.append((frozenset(owners) | {key[0] for key in chain}, cycle))
             return Unknown("circular definition")
         self._active.add(memo_key)
+        owners.append(module)
+        chain.append(memo_key)
         try:
             value = self._lookup(module, name)
         finally:
+            chain.pop()
+            owners.pop()
             self._active.discard(memo_key)
         self._names[memo_key] = value
         return value
@@ -123,10 +167,13 @@ class Evaluator:
     def _shadowed(self, module: str, name: str, binding: Binding) -> Value:
         memo_key = (module, name, id(binding))
         if memo_key not in self._names:
+            self.shadow_bindings[id(binding)] = binding
             del self._shadows[(module, name)]
+            self._owners.append(module)
             try:
                 self._names[memo_key] = self.binding_value(module, name, binding)
             finally:
+                self._owners.pop()
                 self._shadows[(module, name)] = binding
         return self._names[memo_key]
 
@@ -193,13 +240,19 @@ class Evaluator:
             except RecursionError:  # an expression nested too deeply to follow is simply unknown
                 return Unknown("nested too deeply")
         memo_key = (module, id(expr))
+        owners = self._owners
+        if owners and owners[-1] != module:
+            self._depend(module)
         cached = self._exprs.get(memo_key)
         if cached is not None and cached[0] is expr:
             return cached[1]
+        owners.append(module)
         try:
             value = self._eval(module, expr)
         except RecursionError:
             value = Unknown("nested too deeply")
+        finally:
+            owners.pop()
         self._exprs[memo_key] = (expr, value)
         return value
 

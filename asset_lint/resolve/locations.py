@@ -80,7 +80,7 @@ class Loaders:
         for name in sorted(facts.bindings):
             binding = facts.bindings[name]
             if binding.kind == "from":
-                source = ev.modules.get(binding.value[0])
+                source = ev.peek(binding.value[0])
                 if source is not None and source.lazy and binding.value[1] not in source.bindings:
                     continue  # defined in a module that cannot mention Dagster: not a definition
             value = ev.lookup(module, name)
