@@ -242,6 +242,16 @@ def _load() -> tuple[RuleDoc, ...]:
     return tuple(docs[code] for code in sorted(docs))
 
 
+def defaults() -> dict[str, bool]:
+    """code -> on by default, from the entries' front matter alone (every run needs these; only
+    the reports and the docs need the rest, whose parse costs more than a small project's lint)."""
+    found = {}
+    for filename, text in _entries():
+        meta, _ = _front_matter(text, filename)
+        found[str(meta["code"])] = meta.get("default", True) is not False
+    return found
+
+
 def load_catalogue() -> dict[str, RuleDoc]:
     """code -> RuleDoc, sorted by code (parsed once per process)."""
     return {doc.code: doc for doc in _load()}

@@ -173,6 +173,9 @@ def _first_paragraph(sections) -> str:
 
 
 def _render(fmt: str, findings: list, analysis, statistics: bool) -> str:
+    if fmt == "text":
+        from asset_lint.report.text import render
+        return render(findings, statistics)
     meta = _rule_meta()
     if fmt == "json":
         from asset_lint.report.json import render

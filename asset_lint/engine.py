@@ -33,8 +33,8 @@ class Analysis:
 def rule_defaults() -> dict:
     """code -> on by default, from the catalogue (the single source of rule metadata)."""
     try:
-        from asset_lint.catalogue import load_catalogue
-        return {code: doc.default for code, doc in load_catalogue().items()}
+        from asset_lint.catalogue import defaults
+        return defaults()
     except Exception:  # a broken catalogue must not stop linting; every rule then runs
         return {}
 

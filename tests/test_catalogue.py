@@ -53,3 +53,8 @@ def test_rule_command_prints_the_entry(code: str, capsys) -> None:
     assert main(["rule", code]) == 0
     out = capsys.readouterr().out
     assert DOCS[code].name in out and "## What it does" in out
+
+
+def test_the_defaults_every_run_reads_agree_with_the_full_entries():
+    from asset_lint.catalogue import defaults, load_catalogue
+    assert defaults() == {code: doc.default for code, doc in load_catalogue().items()}

@@ -77,7 +77,7 @@ def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
                         list(evaluator.cuts))
     try:
         return pickle.dumps((SNAPSHOT_FORMAT, snapshot), protocol=4)
-    except (RecursionError, pickle.PicklingError):  # values nested too deeply to pickle: compute next time
+    except Exception:  # values nested too deeply to pickle (RecursionError): the next run resolves afresh
         return None
 
 
