@@ -379,10 +379,6 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         snapshot = None
         project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(),
                                 materialize)
-    resolved = None   # the snapshot to write for the next run
-    if use_cache and cache.warm and not sources and not internal and (
-            snapshot is None or len(stale) > snapshots.REWRITE_SHARE * len(project.evaluator.modules)):
-        resolved = snapshots.capture(project, frame, shas, reread)
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)
     # every rule runs: selection is a filter (below), so one run's findings serve any selection later
@@ -393,6 +389,10 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         except Exception as exc:  # one rule's bug must not hide the other rules' findings
             internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
     findings.extend(internal)
+    resolved = None   # the snapshot to write for the next run: values, and what rules derived from them
+    if use_cache and cache.warm and not sources and not internal and (
+            snapshot is None or len(stale) > snapshots.REWRITE_SHARE * len(project.evaluator.modules)):
+        resolved = snapshots.capture(project, frame, shas, reread)
     if reusable and not internal:
         data_files = [(str(p), signature_of(p)) for p in project.data_files]
 

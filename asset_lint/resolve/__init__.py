@@ -26,19 +26,33 @@ class Project:
     definitions: list = field(default_factory=list)   # module-level asset definitions, in file order
     ops: list = field(default_factory=list)
     jobs: list = field(default_factory=list)
-    _storage: dict = field(default_factory=dict)
     internal_errors: list = field(default_factory=list)   # (rel, pos, exception): reported as DG999
     data_files: list = field(default_factory=list)        # non-Python files read (dbt manifests)
+    derived: dict = field(default_factory=dict)           # (kind, id(owner)) -> (owner, value): see derive
+
+    def derive(self, kind: str, owner, compute):
+        """What `compute()` gives for `owner` (a definition, op or function), computed once.
+
+        Kept in the resolved snapshot: a run after an edit computes it again only for owners whose
+        module is stale. So `compute` must read nothing but the owner and what its module's
+        evaluation reaches (its decorator, function facts and values), never the project at large.
+        """
+        key = (kind, id(owner))
+        found = self.derived.get(key)
+        if found is None:
+            found = self.derived[key] = (owner, compute())
+        return found[1]
 
     def storage(self, owner) -> list:
         """Evaluated storage reads/writes of an op's or asset's body."""
         func: Optional[Func] = getattr(owner, "func", None)
         if func is None:
             return []
-        if id(func) not in self._storage:
-            from asset_lint.resolve.storage import storage_uses
-            self._storage[id(func)] = storage_uses(self.evaluator, func)
-        return self._storage[id(func)]
+        found = self.derived.get(("storage", id(func)))  # asked for about three times an owner: no import, no closure
+        if found is not None:
+            return found[1]
+        from asset_lint.resolve.storage import storage_uses
+        return self.derive("storage", func, lambda: storage_uses(self.evaluator, func))
 
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
@@ -65,6 +79,9 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
     loaders = Loaders(root, module_files, dg_projects)
     api.loaders = loaders
     project = Project(root, facts_by_rel, evaluator, [])
+    if snapshot is not None:
+        project.derived = {(kind, id(owner)): (owner, value) for kind, owner, value in snapshot.derived
+                           if getattr(owner, "module", None) and owner.module not in stale}
     api.data_files = project.data_files
     seen = set()
     for rel in sorted(facts_by_rel):

@@ -20,12 +20,13 @@ import io
 import pickle
 from typing import Optional
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2           # bump when Snapshot, or anything a snapshot holds, changes shape
 MAX_FILES = 20_000            # beyond this the pickle's memo (one entry per object) costs too much memory
 REWRITE_SHARE = 0.25          # evaluated again more than this share of the modules: write a newer snapshot
 
 _CLASS_MODULES = frozenset({"asset_lint.resolve.values", "asset_lint.extract.facts", "asset_lint.findings",
-                            "asset_lint.resolve.storage", "asset_lint.resolve.snapshot"})
+                            "asset_lint.resolve.storage", "asset_lint.resolve.snapshot",
+                            "asset_lint.rules.dg017_missing_resource"})
 _BUILTINS = frozenset({"frozenset", "set", "dict", "list", "tuple", "complex", "Ellipsis", "bytes",
                        "bytearray"})
 
@@ -58,6 +59,7 @@ class Snapshot:
     binders: set              # modules whose values call with_resources(...)
     reread: dict              # rel path -> sha256 of prefiltered modules evaluated in full
     cuts: list                # circular definitions cut: (modules under way, names in the cycle)
+    derived: list             # (kind, owner, value): what rules derived per definition (Project.derive)
 
 
 def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
@@ -74,7 +76,8 @@ def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
     snapshot = Snapshot(frame, dict(shas), project.facts, evaluator.modules, names, shadowed,
                         [(module, expr, value) for (module, _), (expr, value) in evaluator._exprs.items()],
                         evaluator.depends, set(evaluator.interpret_call.resource_binders), dict(reread),
-                        list(evaluator.cuts))
+                        list(evaluator.cuts),
+                        [(kind, owner, value) for (kind, _), (owner, value) in project.derived.items()])
     try:
         return pickle.dumps((SNAPSHOT_FORMAT, snapshot), protocol=4)
     except Exception:  # values nested too deeply to pickle (RecursionError): the next run resolves afresh
@@ -87,7 +90,8 @@ def load(blob: bytes, frame: str) -> Optional[Snapshot]:
         fmt, snapshot = _SnapshotUnpickler(io.BytesIO(blob)).load()
     except Exception:  # truncated, corrupt or foreign: resolve afresh
         return None
-    if fmt != SNAPSHOT_FORMAT or not isinstance(snapshot, Snapshot) or snapshot.frame != frame:
+    if fmt != SNAPSHOT_FORMAT or not isinstance(snapshot, Snapshot) \
+            or not all(hasattr(snapshot, f.name) for f in dataclasses.fields(Snapshot)) or snapshot.frame != frame:
         return None
     return snapshot
 

@@ -155,6 +155,6 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     for definition in project.definitions:
         if definition.func is None or definition.kind not in ("asset", "graph_asset", "multi_asset", "observable"):
             continue
-        yield from _op_findings(definition)
-        yield from _dep_findings(definition)
+        # derived from the definition alone: kept for the next run (Project.derive)
+        yield from project.derive(CODE, definition, lambda: [*_op_findings(definition), *_dep_findings(definition)])
     yield from _spec_stub_findings(graphs)

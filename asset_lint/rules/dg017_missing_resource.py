@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Optional
 
 from asset_lint.findings import Finding
@@ -56,47 +57,65 @@ def _manager_keys(value, constructors: tuple, keyword: str) -> Optional[list]:
     return keys
 
 
+@dataclass
 class Requirements:
     """What one op or asset requires: (kind, key) pairs, plus its context.resources uses in the body."""
 
-    def __init__(self, ev, decorator: Call, func) -> None:
-        kw = decorator.kwargs
-        self.known = True
-        self.needs: list = []
-        required = _keys(kw.get("required_resource_keys"))
-        own = _keys(kw.get("resource_defs"))
-        # resource_defs= that cannot be read may provide anything: nothing of this owner is judged
-        self.judged = own is not None
-        if required is None:
-            self.known = False
-            required = set()
-        self.own = own = own or set()
-        self.declared = required | own
-        self.needs.extend(("resource", key) for key in sorted(required))
-        params_known = True
-        for index, param in enumerate(func.facts.params):
-            if param.kind in ("vararg", "varkw") or (index == 0 and param.name in CONTEXT_NAMES):
-                continue
-            verdict = is_resource_annotation(ev, func.module, param.annotation)
-            if verdict is None:
-                params_known = False
-            elif verdict:
-                self.declared.add(param.name)
-                self.needs.append(("resource", param.name))
-        io_manager = constant_str(kw.get("io_manager_key"))
-        if io_manager:
-            self.needs.append(("io", io_manager))
-        for keyword, constructors, kind, manager in _MANAGER_KEYWORDS:
-            given = kw.get(keyword)
-            if given is None:
-                continue   # most decorators have none of them: no call needed
-            keys = _manager_keys(given, constructors, manager)
-            if keys is None:
-                continue   # an unknown out/in only hides its own manager key
-            self.needs.extend((kind, key) for key in keys)
-        self.body_known = self.known and params_known and bool(func.facts.params)
-        self.body_uses = tuple(name for name in func.facts.resource_attrs if name not in _NOT_RESOURCE_KEYS
-                               and not name.startswith("_"))
+    known: bool          # required_resource_keys= could be read
+    judged: bool         # resource_defs= could be read (else it may provide anything: nothing is judged)
+    needs: list          # (kind, key)
+    own: set             # keys its own resource_defs= provide
+    declared: set        # keys it requires or provides itself
+    body_known: bool
+    body_uses: tuple     # context.resources.<key> in its body
+
+
+def requirements_of(ev, decorator: Call, func) -> Requirements:
+    kw = decorator.kwargs
+    known, needs = True, []
+    required = _keys(kw.get("required_resource_keys"))
+    own = _keys(kw.get("resource_defs"))
+    judged = own is not None
+    if required is None:
+        known = False
+        required = set()
+    own = own or set()
+    declared = required | own
+    needs.extend(("resource", key) for key in sorted(required))
+    params_known = True
+    for index, param in enumerate(func.facts.params):
+        if param.kind in ("vararg", "varkw") or (index == 0 and param.name in CONTEXT_NAMES):
+            continue
+        verdict = is_resource_annotation(ev, func.module, param.annotation)
+        if verdict is None:
+            params_known = False
+        elif verdict:
+            declared.add(param.name)
+            needs.append(("resource", param.name))
+    io_manager = constant_str(kw.get("io_manager_key"))
+    if io_manager:
+        needs.append(("io", io_manager))
+    for keyword, constructors, kind, manager in _MANAGER_KEYWORDS:
+        given = kw.get(keyword)
+        if given is None:
+            continue   # most decorators have none of them: no call needed
+        keys = _manager_keys(given, constructors, manager)
+        if keys is None:
+            continue   # an unknown out/in only hides its own manager key
+        needs.extend((kind, key) for key in keys)
+    body_uses = tuple(name for name in func.facts.resource_attrs if name not in _NOT_RESOURCE_KEYS
+                      and not name.startswith("_"))
+    return Requirements(known, judged, needs, own, declared, known and params_known and bool(func.facts.params),
+                        body_uses)
+
+
+def _requirements(project, owner) -> Optional[Requirements]:
+    """Derived from the owner alone, and kept for the next run (Project.derive); None when the owner
+    needs nothing at all (most do not)."""
+    def compute():
+        reqs = requirements_of(project.evaluator, owner.decorator, owner.func)
+        return reqs if reqs.needs or reqs.body_uses else None
+    return project.derive(CODE, owner, compute)
 
 
 def _provided_by_definitions(project, location) -> Optional[set]:
@@ -158,7 +177,6 @@ def _node_name(owner) -> str:
 
 
 def _check_location(project, graph) -> Iterator[Finding]:
-    ev = project.evaluator
     location = graph.location
     provided = _provided_by_definitions(project, location)
     seen: set = set()
@@ -168,13 +186,16 @@ def _check_location(project, graph) -> Iterator[Finding]:
             continue
         seen.add(id(definition))
         if isinstance(definition.decorator, Call) and definition.func is not None:
-            reqs = Requirements(ev, definition.decorator, definition.func)
-            yield from _findings(definition, reqs, provided, "the Definitions")
+            reqs = _requirements(project, definition)
+            if reqs is not None:
+                yield from _findings(definition, reqs, provided, "the Definitions")
         if definition.composition is not None:
             for op in job_ops(definition.composition):
                 if id(op) not in seen and isinstance(op.decorator, Call):
                     seen.add(id(op))
-                    yield from _findings(op, Requirements(ev, op.decorator, op.func), provided, "the Definitions")
+                    reqs = _requirements(project, op)
+                    if reqs is not None:
+                        yield from _findings(op, reqs, provided, "the Definitions")
     jobs = [job for job in location.jobs if isinstance(job, JobDef)]
     jobs += [t.job for t in location.triggers if isinstance(t.job, JobDef)]
     for job in jobs:
@@ -188,7 +209,9 @@ def _check_location(project, graph) -> Iterator[Finding]:
             if (id(op), id(job_provided)) in seen or not isinstance(op.decorator, Call):
                 continue
             seen.add((id(op), id(job_provided)))
-            yield from _findings(op, Requirements(ev, op.decorator, op.func), job_provided, where)
+            reqs = _requirements(project, op)
+            if reqs is not None:
+                yield from _findings(op, reqs, job_provided, where)
 
 
 def check(project, graphs, settings) -> Iterator[Finding]:
