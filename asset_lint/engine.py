@@ -371,14 +371,19 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         guarded = snapshots.guarded_names(snapshot, stale)
         if guarded is None:
             snapshot = None
+    # keep a snapshot for the next run: not on a cold run (on CI the cache is thrown away), nor
+    # with an editor's unsaved buffer; again when most modules had to be evaluated anew
+    capturing = use_cache and cache.warm and not sources and not internal and len(files) <= snapshots.MAX_FILES \
+        and (snapshot is None or len(stale) > snapshots.REWRITE_SHARE * len(files))
     project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(), materialize,
-                            snapshot, stale, guarded if snapshot is not None else frozenset())
+                            snapshot, stale, guarded if snapshot is not None else None, capturing)
     if snapshot is not None and project.evaluator.guard_tripped:
         # a changed module now reaches a cycle whose cut came from the snapshot: a fresh run
-        # might enter (and cut) it elsewhere
+        # might enter (and cut) it elsewhere; the next run resumes a snapshot of this one
         snapshot = None
+        capturing = use_cache and not sources and not internal
         project = build_project(root, facts_by_rel, location_specs, dg_projects, settings.extra_decorators(),
-                                materialize)
+                                materialize, track=capturing)
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)
     # every rule runs: selection is a filter (below), so one run's findings serve any selection later
@@ -389,10 +394,8 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         except Exception as exc:  # one rule's bug must not hide the other rules' findings
             internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
     findings.extend(internal)
-    resolved = None   # the snapshot to write for the next run: values, and what rules derived from them
-    if use_cache and cache.warm and not sources and not internal and (
-            snapshot is None or len(stale) > snapshots.REWRITE_SHARE * len(project.evaluator.modules)):
-        resolved = snapshots.capture(project, frame, shas, reread)
+    # the snapshot to write for the next run: values, and what rules derived from them
+    resolved = snapshots.capture(project, frame, shas, reread) if capturing and not internal else None
     if reusable and not internal:
         data_files = [(str(p), signature_of(p)) for p in project.data_files]
 

@@ -29,6 +29,7 @@ class Project:
     internal_errors: list = field(default_factory=list)   # (rel, pos, exception): reported as DG999
     data_files: list = field(default_factory=list)        # non-Python files read (dbt manifests)
     derived: dict = field(default_factory=dict)           # (kind, id(owner)) -> (owner, value): see derive
+    keep_derived: bool = True   # False when no snapshot will be kept: memory over reuse (100,000 modules)
 
     def derive(self, kind: str, owner, compute):
         """What `compute()` gives for `owner` (a definition, op or function), computed once.
@@ -40,6 +41,8 @@ class Project:
         key = (kind, id(owner))
         found = self.derived.get(key)
         if found is None:
+            if not self.keep_derived and kind != "storage":
+                return compute()   # asked for once an owner: nothing to keep it for
             found = self.derived[key] = (owner, compute())
         return found[1]
 
@@ -57,12 +60,13 @@ class Project:
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
                   extra_decorators: Optional[dict] = None, materialize=None, snapshot=None,
-                  stale: frozenset = frozenset(), guarded: frozenset = frozenset()) -> Project:
+                  stale: frozenset = frozenset(), guarded: Optional[dict] = None, track: bool = True) -> Project:
     """Evaluate every module-level name that could be a Dagster definition and every code location.
 
     snapshot: a resolve.snapshot.Snapshot of this project, whose values are taken for every module
     not in `stale` (the modules of changed files, and all that depend on them); `guarded`: see
-    snapshot.guarded_names."""
+    snapshot.guarded_names. track: record what a snapshot needs (which module depends on which, what
+    rules derive); off when none will be kept, as on a cold run."""
     from asset_lint.resolve.dagster_api import DagsterApi
     from asset_lint.resolve.evaluate import Evaluator
     from asset_lint.resolve.locations import Loaders, build_locations
@@ -72,13 +76,13 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
         modules = {m: (snapshot.modules.get(m, f) if snapshot.facts.get(f.rel) is f else f)
                    for m, f in modules.items()}
     api = DagsterApi(extra_decorators)
-    evaluator = Evaluator(modules, api, materialize)
+    evaluator = Evaluator(modules, api, materialize, track or snapshot is not None)
     if snapshot is not None:
         from asset_lint.resolve.snapshot import resume
-        resume(evaluator, snapshot, stale, guarded)
+        resume(evaluator, snapshot, stale, guarded or {})
     loaders = Loaders(root, module_files, dg_projects)
     api.loaders = loaders
-    project = Project(root, facts_by_rel, evaluator, [])
+    project = Project(root, facts_by_rel, evaluator, [], keep_derived=track or snapshot is not None)
     if snapshot is not None:
         project.derived = {(kind, id(owner)): (owner, value) for kind, owner, value in snapshot.derived
                            if getattr(owner, "module", None) and owner.module not in stale}
@@ -88,11 +92,12 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
         facts = facts_by_rel[rel]
         if not facts.module or not facts.mentions_dagster or facts.syntax_error:
             continue
-        for name, binding in facts.bindings.items():
+        for index, (name, binding) in enumerate(facts.bindings.items()):
             # only decorated functions and calls (or lists of them) can be definitions
             if not ((binding.kind == "func" and binding.value.decorators)
                     or (binding.kind == "expr" and binding.value[0] in ("call", "list", "tuple", "add"))):
                 continue
+            evaluator.position = (rel, index)
             try:
                 value = evaluator.lookup(facts.module, name)
             except Exception as exc:  # asset-lint's own bug: report the file (DG999), keep going
@@ -108,6 +113,8 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
                 project.ops.append(value)
             elif isinstance(value, JobDef):
                 project.jobs.append(value)
+    from asset_lint.resolve.evaluate import AFTER_NAMES
+    evaluator.position = AFTER_NAMES
     project.locations = build_locations(evaluator, loaders, list(location_specs), module_files)
     return project
 

@@ -38,12 +38,13 @@ def dagster_name(qualname: str) -> Optional[str]:
 
 
 _MISSING = object()   # "not memoised yet", distinct from every stored value
+AFTER_NAMES = ("\uffff",)   # a position after every (file, binding index)
 
 
 class Evaluator:
     """Lazily evaluates names and expressions; memoised so one definition is one object."""
 
-    def __init__(self, modules: dict, interpret_call, materialize=None) -> None:
+    def __init__(self, modules: dict, interpret_call, materialize=None, track: bool = True) -> None:
         self.modules: dict = modules            # module name -> FileFacts
         self.materialize = materialize          # lazy FileFacts -> full FileFacts (reads the file again)
         self.interpret_call = interpret_call    # (evaluator, Call-site info) -> Value, from dagster_api
@@ -56,20 +57,24 @@ class Evaluator:
         # Which modules each module's values were computed from (imports, loaders, calls into other
         # modules): module -> set of modules. A resolved snapshot reused after an edit keeps only
         # the values of modules that depend on no edited module (resolve/snapshot.py).
-        self.depends: dict = {}
+        self.depends: Optional[dict] = {} if track else None   # None: not tracked (no snapshot to keep)
         self._owners: list = []            # the module of each memoised computation under way
         self._chain: list = []             # the names being computed, outermost first
         # Circular definitions cut: (modules of every computation under way, the names in the cycle).
         # Which name of a cycle gets cut depends on where evaluation entered it (resolve/snapshot.py).
         self.cuts: list = []
-        self.guarded: frozenset = frozenset()   # names of cycles resumed from a snapshot
+        # names of cycles resumed from a snapshot -> where evaluation entered the cycle then
+        self.guarded: dict = {}
+        # where the resolve is: (file, binding index) of the module-level name being evaluated, in
+        # the order build_project goes through them; AFTER_NAMES once it has gone through all
+        self.position: tuple = AFTER_NAMES
         self.guard_tripped = False         # one was reached from a computation: a fresh run might cut it elsewhere
         self.shadow_bindings: dict = {}    # id(binding) -> binding, for the memo keys of shadowed names
 
     def _depend(self, module: str) -> None:
         """The computation under way reads `module` (its facts or one of its values)."""
         owners = self._owners
-        if owners and owners[-1] != module:
+        if owners and owners[-1] != module and self.depends is not None:
             found = self.depends.get(owners[-1])
             if found is None:
                 self.depends[owners[-1]] = {module}
@@ -115,13 +120,13 @@ class Evaluator:
         # one probe on the hot path (most lookups are repeats); _MISSING since a value is never it
         value = self._names.get(memo_key, _MISSING)
         if value is not _MISSING:
-            if self.guarded and owners and memo_key in self.guarded:
+            if self.guarded and owners and memo_key in self.guarded and self.position <= self.guarded[memo_key]:
                 self.guard_tripped = True
             return value
         chain = self._chain
         if memo_key in self._active:
             cycle = tuple(chain[chain.index(memo_key):])
-            self.cuts.append((frozenset(owners) | {key[0] for key in chain}, cycle))
+            self.cuts.append((frozenset(owners) | {key[0] for key in chain}, cycle, self.position))
             return Unknown("circular definition")
         self._active.add(memo_key)
         owners.append(module)

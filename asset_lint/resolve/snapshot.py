@@ -20,7 +20,7 @@ import io
 import pickle
 from typing import Optional
 
-SNAPSHOT_FORMAT = 2           # bump when Snapshot, or anything a snapshot holds, changes shape
+SNAPSHOT_FORMAT = 3           # bump when Snapshot, or anything a snapshot holds, changes shape
 MAX_FILES = 20_000            # beyond this the pickle's memo (one entry per object) costs too much memory
 REWRITE_SHARE = 0.25          # evaluated again more than this share of the modules: write a newer snapshot
 
@@ -58,14 +58,15 @@ class Snapshot:
     depends: dict             # module -> modules its values were computed from
     binders: set              # modules whose values call with_resources(...)
     reread: dict              # rel path -> sha256 of prefiltered modules evaluated in full
-    cuts: list                # circular definitions cut: (modules under way, names in the cycle)
+    cuts: list                # circular definitions cut: (modules under way, names in the cycle, position)
     derived: list             # (kind, owner, value): what rules derived per definition (Project.derive)
 
 
 def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
     """The project as resolve left it, pickled; None when it must not be reused."""
     evaluator = project.evaluator
-    if project.internal_errors or project.data_files or len(project.facts) > MAX_FILES:
+    if evaluator.depends is None or not project.keep_derived or project.internal_errors or project.data_files \
+            or len(project.facts) > MAX_FILES:
         return None
     names, shadowed = {}, []
     for key, value in evaluator._names.items():
@@ -111,27 +112,30 @@ def stale_modules(snapshot: Snapshot, changed: set) -> set:
     return stale
 
 
-def guarded_names(snapshot: Snapshot, stale: set) -> Optional[frozenset]:
-    """The names of cycles to watch when resuming with these modules stale; None: resolve afresh.
+def guarded_names(snapshot: Snapshot, stale: set) -> Optional[dict]:
+    """The names of cycles to watch when resuming with these modules stale, each with where the
+    last resolve entered its cycle; None: resolve afresh.
 
     A cycle is cut where evaluation first entered it. Stale modules are evaluated in the order a
     fresh run evaluates them (no unchanged module reaches into a stale one), so a cycle among stale
-    names is cut where a fresh run cuts it. A cycle among unchanged names keeps its cut only if
-    what entered it is unchanged too, and no stale module now reaches it (it might come first):
-    its names are guarded, and reaching one from a computation sends the run back to a fresh resolve.
+    names is cut where a fresh run cuts it. A cycle among unchanged names keeps its cut if what
+    entered it is unchanged too, and no stale module reaches it earlier in the resolve than that
+    (a fresh run would enter it there): its names are guarded, and reaching one from an earlier
+    position sends the run back to a fresh resolve.
     """
-    guarded: set = set()
-    for under_way, cycle in snapshot.cuts:
+    guarded: dict = {}
+    for under_way, cycle, position in snapshot.cuts:
         cycle_modules = {key[0] for key in cycle}
         if cycle_modules <= stale:
             continue
         if cycle_modules & stale or under_way & stale:
             return None
-        guarded.update(cycle)
-    return frozenset(guarded)
+        for key in cycle:
+            guarded[key] = min(position, guarded.get(key, position))
+    return guarded
 
 
-def resume(evaluator, snapshot: Snapshot, stale: set, guarded: frozenset) -> None:
+def resume(evaluator, snapshot: Snapshot, stale: set, guarded: dict) -> None:
     """Give a new evaluator the snapshot's values of every module that is not stale."""
     evaluator._names = {key: value for key, value in snapshot.names.items() if key[0] not in stale}
     for module, name, binding, value in snapshot.shadowed:

@@ -126,7 +126,7 @@ CYCLE = {
         def x(): ...
         here = load_assets_from_current_module()   # finds itself while being defined: a cut cycle
     ''',
-    "pipe/a_user.py": "VALUE = 1\n",
+    "pipe/a_user.py": "import dagster\nVALUE = 1\n",
     "pipe/definitions.py": '''
         from dagster import Definitions
         from .b_loaded import here
@@ -149,8 +149,20 @@ def test_a_changed_module_reaching_an_unchanged_cycle_resolves_afresh(tmp_path):
     make_project(tmp_path, CYCLE)
     same_as_fresh(tmp_path)
     user = tmp_path / "pipe/a_user.py"
-    user.write_text("VALUE = 2\n")
-    same_as_fresh(tmp_path)                                   # writes the snapshot
+    user.write_text("import dagster\nVALUE = 2\n")
+    assert same_as_fresh(tmp_path).resumed is None          # writes the snapshot
     # evaluated before b_loaded now, a fresh run enters the cycle from here: the snapshot's cut may not hold
     user.write_text("from dagster import Definitions\nfrom .b_loaded import here\nearly = Definitions(assets=here)\n")
     assert same_as_fresh(tmp_path).resumed is None
+
+
+def test_a_changed_module_reaching_an_unchanged_cycle_later_resumes(tmp_path):
+    make_project(tmp_path, CYCLE)
+    same_as_fresh(tmp_path)
+    user = tmp_path / "pipe/a_user.py"
+    user.write_text("import dagster\nVALUE = 2\n")
+    assert same_as_fresh(tmp_path).resumed is None          # writes the snapshot
+    # definitions.py comes after b_loaded.py: a fresh run too enters the cycle at b_loaded
+    definitions = tmp_path / "pipe/definitions.py"
+    definitions.write_text(definitions.read_text() + "LATER = 1\n")
+    assert same_as_fresh(tmp_path).resumed is not None
