@@ -167,17 +167,23 @@ class FactsCache:
         # a cache from an earlier run was found (a cold run, as on CI, writes no resolved snapshot)
         self.warm = bool(self.index)
 
-    def _read(self, name: str):
-        """The index, when its trailing checksum matches (a flipped byte inside a finding's message
-        would otherwise still unpickle, and be reported)."""
+    def _checked(self, name: str) -> Optional[memoryview]:
+        """A file's bytes without their trailing checksum, when it matches (a flipped byte inside a
+        finding's message would otherwise still unpickle, and be reported); None when missing."""
         try:
             with open(self.directory / name, "rb") as handle:
                 data = handle.read()
-            body = memoryview(data)[:-16]
-            if _checksum(body) != data[-16:]:
-                return None
-            return _CacheUnpickler(io.BytesIO(body)).load()
-        except Exception:  # missing, truncated, corrupt or foreign: start afresh
+        except OSError:
+            return None
+        body = memoryview(data)[:-16]
+        return body if _checksum(body) == data[-16:] else None
+
+    def _read(self, name: str):
+        """The index, unpickled, when its checksum matches."""
+        body = self._checked(name)
+        try:
+            return _CacheUnpickler(io.BytesIO(body)).load() if body is not None else None
+        except Exception:  # truncated, corrupt or foreign: start afresh
             return None
 
     def _all_facts(self) -> dict:
@@ -314,7 +320,7 @@ class FactsCache:
                 self.index_changed = True
             if self.index_changed:
                 payload = {"version": __version__, "format": INDEX_FORMAT, "files": self.index, "run": self.run}
-                self._write("index.pickle", lambda pickler: pickler.dump(payload), checksum=True)
+                self._write("index.pickle", _pickling(lambda pickler: pickler.dump(payload)), checksum=True)
         except OSError:
             pass  # a read-only project: run without a cache
 
@@ -334,29 +340,22 @@ class FactsCache:
                     value = blob
                 pickler.dump((key, digest, value, _checksum(value)))
                 pickler.clear_memo()
-        self._write("facts.pickle", dump)
+        self._write("facts.pickle", _pickling(dump))
 
     def read_snapshot(self) -> Optional[bytes]:
         """The resolved snapshot's pickle when its checksum matches (see resolve/snapshot.py)."""
-        if not self.enabled:
-            return None
-        try:
-            with open(self.directory / SNAPSHOT_FILE, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
-        body = memoryview(data)[:-16]
-        return body if _checksum(body) == data[-16:] else None
+        return self._checked(SNAPSHOT_FILE) if self.enabled else None
 
     def write_snapshot(self, blob: bytes) -> None:
         if not self.enabled:
             return
         try:
-            self._write(SNAPSHOT_FILE, lambda pickler: pickler.write(blob), checksum=True, raw=True)
+            self._write(SNAPSHOT_FILE, lambda target: target.write(blob), checksum=True)
         except OSError:
             pass  # a read-only project: run without it
 
-    def _write(self, name: str, dump, checksum: bool = False, raw: bool = False) -> None:
+    def _write(self, name: str, write, checksum: bool = False) -> None:
+        """Write a file atomically (a temp file, renamed): write(target) puts the bytes."""
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.root / CACHE_DIR / ".gitignore"
         if not ignore.exists():
@@ -365,18 +364,24 @@ class FactsCache:
         try:
             with os.fdopen(fd, "wb") as handle:
                 target = _Checksummed(handle) if checksum else handle
-                pickler = target if raw else pickle.Pickler(target, protocol=4)
-                # no memo: facts share nothing worth deduplicating, and on 100,000 modules the memo
-                # (one entry per object written) would cost more memory than the facts themselves
-                if not raw:
-                    pickler.fast = True
-                dump(pickler)
+                write(target)
                 if checksum:
                     handle.write(target.digest())
             os.replace(temp, self.directory / name)
         except BaseException:
             os.unlink(temp)
             raise
+
+
+def _pickling(dump):
+    """A write for FactsCache._write that hands dump() a pickler onto the file."""
+    def write(target) -> None:
+        pickler = pickle.Pickler(target, protocol=4)
+        # no memo: facts share nothing worth deduplicating, and on 100,000 modules the memo
+        # (one entry per object written) would cost more memory than the facts themselves
+        pickler.fast = True
+        dump(pickler)
+    return write
 
 
 class _Checksummed:

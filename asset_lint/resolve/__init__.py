@@ -31,8 +31,11 @@ class Project:
     derived: dict = field(default_factory=dict)           # (kind, id(owner)) -> (owner, value): see derive
     keep_derived: bool = True   # False when no snapshot will be kept: memory over reuse (100,000 modules)
 
-    def derive(self, kind: str, owner, compute):
-        """What `compute()` gives for `owner` (a definition, op or function), computed once.
+    # kinds several rules ask for: memoised for the run even when nothing is kept for the next
+    ASKED_AGAIN = frozenset({"storage"})
+
+    def derive(self, kind: str, owner, compute, *args):
+        """What `compute(*args)` gives for `owner` (a definition, op or function), computed once.
 
         Kept in the resolved snapshot: a run after an edit computes it again only for owners whose
         module is stale. So `compute` must read nothing but the owner and what its module's
@@ -41,9 +44,9 @@ class Project:
         key = (kind, id(owner))
         found = self.derived.get(key)
         if found is None:
-            if not self.keep_derived and kind != "storage":
-                return compute()   # asked for once an owner: nothing to keep it for
-            found = self.derived[key] = (owner, compute())
+            if not self.keep_derived and kind not in self.ASKED_AGAIN:
+                return compute(*args)   # asked for once an owner: nothing to keep it for
+            found = self.derived[key] = (owner, compute(*args))
         return found[1]
 
     def storage(self, owner) -> list:
@@ -51,11 +54,12 @@ class Project:
         func: Optional[Func] = getattr(owner, "func", None)
         if func is None:
             return []
-        found = self.derived.get(("storage", id(func)))  # asked for about three times an owner: no import, no closure
-        if found is not None:
-            return found[1]
-        from asset_lint.resolve.storage import storage_uses
-        return self.derive("storage", func, lambda: storage_uses(self.evaluator, func))
+        return self.derive("storage", func, _storage_uses, self.evaluator, func)
+
+
+def _storage_uses(evaluator, func) -> list:
+    from asset_lint.resolve.storage import storage_uses   # only when some body is read
+    return storage_uses(evaluator, func)
 
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,

@@ -60,7 +60,8 @@ class Evaluator:
         self.depends: Optional[dict] = {} if track else None   # None: not tracked (no snapshot to keep)
         self._owners: list = []            # the module of each memoised computation under way
         self._chain: list = []             # the names being computed, outermost first
-        # Circular definitions cut: (modules of every computation under way, the names in the cycle).
+        # Circular definitions cut: (modules of every computation under way, the names in the cycle,
+        # position).
         # Which name of a cycle gets cut depends on where evaluation entered it (resolve/snapshot.py).
         self.cuts: list = []
         # names of cycles resumed from a snapshot -> where evaluation entered the cycle then

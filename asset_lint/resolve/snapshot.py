@@ -9,9 +9,9 @@ loaders, calls); the modules to evaluate again are the changed ones and, transit
 depend on them. Values that share an object keep sharing it: the snapshot is one pickle.
 
 A snapshot is written by a run that had to compute (its inputs changed) and found a cache but no
-usable snapshot, or one so far behind that most modules had to be evaluated again; never by a cold
-run (on CI the cache is thrown away) and never for a project whose values depend on the order
-they were evaluated in (a circular definition), that read data files, or hit an internal error.
+usable snapshot, or one so far behind that a quarter of the modules had to be evaluated again;
+never by a cold run (on CI the cache is thrown away), nor for a project that read data files or
+hit an internal error. Circular definitions: see guarded_names.
 """
 from __future__ import annotations
 

@@ -150,11 +150,15 @@ def _spec_stub_findings(graphs) -> Iterator[Finding]:
                              f"the list [{spelled}]", identity=user_string(resolved.key))
 
 
+def _own_findings(definition) -> list:
+    """What the definition alone gives: kept for the next run (Project.derive)."""
+    return [*_op_findings(definition), *_dep_findings(definition)]
+
+
 def check(project, graphs, settings) -> Iterator[Finding]:
     """Names Dagster rejects on @asset-family definitions (8.19, 8.24) and '/' in AssetSpec deps (8.20)."""
     for definition in project.definitions:
         if definition.func is None or definition.kind not in ("asset", "graph_asset", "multi_asset", "observable"):
             continue
-        # derived from the definition alone: kept for the next run (Project.derive)
-        yield from project.derive(CODE, definition, lambda: [*_op_findings(definition), *_dep_findings(definition)])
+        yield from project.derive(CODE, definition, _own_findings, definition)
     yield from _spec_stub_findings(graphs)

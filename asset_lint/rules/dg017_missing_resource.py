@@ -112,10 +112,12 @@ def requirements_of(ev, decorator: Call, func) -> Requirements:
 def _requirements(project, owner) -> Optional[Requirements]:
     """Derived from the owner alone, and kept for the next run (Project.derive); None when the owner
     needs nothing at all (most do not)."""
-    def compute():
-        reqs = requirements_of(project.evaluator, owner.decorator, owner.func)
-        return reqs if reqs.needs or reqs.body_uses else None
-    return project.derive(CODE, owner, compute)
+    return project.derive(CODE, owner, _needed, project.evaluator, owner)
+
+
+def _needed(ev, owner) -> Optional[Requirements]:
+    reqs = requirements_of(ev, owner.decorator, owner.func)
+    return reqs if reqs.needs or reqs.body_uses else None
 
 
 def _provided_by_definitions(project, location) -> Optional[set]:

@@ -145,23 +145,25 @@ def test_a_cycle_cut_among_changed_modules_is_cut_again(tmp_path):
     assert same_as_fresh(tmp_path).resumed is not None
 
 
-def test_a_changed_module_reaching_an_unchanged_cycle_resolves_afresh(tmp_path):
-    make_project(tmp_path, CYCLE)
-    same_as_fresh(tmp_path)
-    user = tmp_path / "pipe/a_user.py"
+def cycle_snapshot(root: Path) -> Path:
+    """The CYCLE project with a snapshot written (by a computed run after an edit); its a_user.py."""
+    make_project(root, CYCLE)
+    same_as_fresh(root)
+    user = root / "pipe/a_user.py"
     user.write_text("import dagster\nVALUE = 2\n")
-    assert same_as_fresh(tmp_path).resumed is None          # writes the snapshot
+    assert same_as_fresh(root).resumed is None              # writes the snapshot
+    return user
+
+
+def test_a_changed_module_reaching_an_unchanged_cycle_resolves_afresh(tmp_path):
+    user = cycle_snapshot(tmp_path)
     # evaluated before b_loaded now, a fresh run enters the cycle from here: the snapshot's cut may not hold
     user.write_text("from dagster import Definitions\nfrom .b_loaded import here\nearly = Definitions(assets=here)\n")
     assert same_as_fresh(tmp_path).resumed is None
 
 
 def test_a_changed_module_reaching_an_unchanged_cycle_later_resumes(tmp_path):
-    make_project(tmp_path, CYCLE)
-    same_as_fresh(tmp_path)
-    user = tmp_path / "pipe/a_user.py"
-    user.write_text("import dagster\nVALUE = 2\n")
-    assert same_as_fresh(tmp_path).resumed is None          # writes the snapshot
+    cycle_snapshot(tmp_path)
     # definitions.py comes after b_loaded.py: a fresh run too enters the cycle at b_loaded
     definitions = tmp_path / "pipe/definitions.py"
     definitions.write_text(definitions.read_text() + "LATER = 1\n")
