@@ -30,8 +30,6 @@ import hashlib
 import io
 import os
 import pickle
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Optional
@@ -62,7 +60,7 @@ class _CacheUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def signature_of(path: Path) -> Optional[tuple]:
+def signature_of(path) -> Optional[tuple]:
     """(mtime_ns, size), or None when the file cannot be stat'ed."""
     try:
         stat = os.stat(path)
@@ -108,7 +106,8 @@ def read_and_extract(source, known_digest: Optional[str], with_digest: bool = Tr
     """
     signature = signature_of(source.path)
     try:
-        data = source.path.read_bytes()
+        with open(source.path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         return None, exc.strerror or type(exc).__name__, None, signature, None, None
     digest = hashlib.sha256(data).hexdigest()
@@ -156,7 +155,9 @@ class FactsCache:
         self.enabled = enabled
         self.index: dict = {}
         self.run: Optional[dict] = None
-        self._facts: Optional[dict] = None   # key -> (digest, pickled facts, or FileFacts not yet written)
+        # key -> (digest, pickled facts or FileFacts not yet written, checksum, the entry as written in the
+        # facts file); the last two None for entries not read from it
+        self._facts: Optional[dict] = None
         self.index_changed = self.facts_changed = False
         if enabled:
             data = self._read("index.pickle")
@@ -197,13 +198,16 @@ class FactsCache:
                 stream = io.BytesIO(data)
                 loader = _CacheUnpickler(stream)
                 if loader.load() == ("facts", __version__, INDEX_FORMAT):
-                    entries = {}
-                    while stream.tell() < len(data):
+                    entries, raw = {}, memoryview(data)
+                    start = stream.tell()
+                    while start < len(data):
                         key, digest, blob, check = loader.load()
                         if not (isinstance(key, str) and isinstance(blob, bytes)):
                             raise pickle.UnpicklingError("not a facts entry")
-                        if _checksum(blob) == check:  # else a damaged entry: its file is extracted again
-                            entries[key] = (digest, blob)
+                        end = stream.tell()
+                        # checked when its facts are asked for; kept as written, to copy when the file is rewritten
+                        entries[key] = (digest, blob, check, raw[start:end])
+                        start = end
                     self._facts = entries
             except Exception:  # missing, truncated, corrupt or foreign: start afresh
                 pass
@@ -250,6 +254,8 @@ class FactsCache:
             return None
         if not isinstance(found[1], bytes):
             return found[1]
+        if found[2] is not None and _checksum(found[1]) != found[2]:
+            return None  # a damaged entry: extract the file again
         try:
             facts = _CacheUnpickler(io.BytesIO(found[1])).load()
         except Exception:  # a damaged entry: extract the file again
@@ -265,7 +271,7 @@ class FactsCache:
         stored = self._facts.get(source.rel) if self._facts is not None else None
         if semantic is None or self.known_facts_digest(source) != semantic \
                 or (self._facts is not None and (stored is None or stored[0] != semantic)):
-            self._all_facts()[source.rel] = (semantic, blob if blob is not None else facts)
+            self._all_facts()[source.rel] = (semantic, blob if blob is not None else facts, None, None)
             self.facts_changed = True
         self.index[source.rel] = [source.module, source.is_package, digest, semantic, signature, time.time_ns(),
                                   facts.noqa]
@@ -281,7 +287,7 @@ class FactsCache:
     def remember(self, key: str, digest: str, facts) -> None:
         """Keep extra facts under a key of their own (a prefiltered module's full facts)."""
         if self.enabled:
-            self._all_facts()[key] = (digest, facts)
+            self._all_facts()[key] = (digest, facts, None, None)
             self.facts_changed = True
 
     def reusable_run(self, fingerprint: str, file_digests: dict) -> Optional[tuple]:
@@ -320,15 +326,19 @@ class FactsCache:
                 self.index_changed = True
             if self.index_changed:
                 payload = {"version": __version__, "format": INDEX_FORMAT, "files": self.index, "run": self.run}
-                self._write("index.pickle", _pickling(lambda pickler: pickler.dump(payload)), checksum=True)
+                self._write("index.pickle", _pickling(lambda pickler, _: pickler.dump(payload)), checksum=True)
         except OSError:
             pass  # a read-only project: run without a cache
 
     def _write_facts(self) -> None:
-        """Stream the entries out, pickling (and digesting) facts not yet written, one at a time."""
-        def dump(pickler) -> None:
+        """Stream the entries out, pickling (and digesting) facts not yet written, one at a time;
+        entries read from the facts file are copied as they were written."""
+        def dump(pickler, target) -> None:
             pickler.dump(("facts", __version__, INDEX_FORMAT))
-            for key, (digest, value) in self._facts.items():
+            for key, (digest, value, check, written) in self._facts.items():
+                if written is not None:
+                    target.write(written)
+                    continue
                 if not isinstance(value, bytes):
                     blob, semantic = _facts_blob(value)
                     if digest is None:  # recorded without a digest: this is it
@@ -336,7 +346,8 @@ class FactsCache:
                         entry = self.index.get(key)
                         if entry is not None and entry[FACTS] is None:
                             entry[FACTS] = semantic
-                    self._facts[key] = (digest, value)  # not the blob: 100,000 of them would all stay in memory
+                    # not the blob: 100,000 of them would all stay in memory
+                    self._facts[key] = (digest, value, None, None)
                     value = blob
                 pickler.dump((key, digest, value, _checksum(value)))
                 pickler.clear_memo()
@@ -360,7 +371,9 @@ class FactsCache:
         ignore = self.root / CACHE_DIR / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        fd, temp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        # a name of its own, as tempfile.mkstemp would make (whose import costs more than a warm run's writes)
+        temp = self.directory / f".{name}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
                 target = _Checksummed(handle) if checksum else handle
@@ -374,13 +387,13 @@ class FactsCache:
 
 
 def _pickling(dump):
-    """A write for FactsCache._write that hands dump() a pickler onto the file."""
+    """A write for FactsCache._write that hands dump() a pickler onto the file, and the file."""
     def write(target) -> None:
         pickler = pickle.Pickler(target, protocol=4)
         # no memo: facts share nothing worth deduplicating, and on 100,000 modules the memo
         # (one entry per object written) would cost more memory than the facts themselves
         pickler.fast = True
-        dump(pickler)
+        dump(pickler, target)
     return write
 
 
@@ -403,6 +416,7 @@ def clean(root: Path) -> bool:
     """Remove the project's cache folder; True when there was one."""
     folder = root / CACHE_DIR
     if folder.is_dir():
+        import shutil
         shutil.rmtree(folder, ignore_errors=True)
         return True
     return False

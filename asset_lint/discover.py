@@ -20,7 +20,7 @@ PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 class SourceFile:
     """One Python file of the project."""
 
-    path: Path            # absolute
+    path: str             # absolute (a string: a Path per file was a tenth of a run after an edit)
     rel: str              # POSIX, relative to the project root
     module: str           # dotted module name ("" when the file name is not an identifier)
     is_package: bool      # an __init__.py
@@ -117,7 +117,7 @@ def discover(root: Path, exclude: Sequence[str] = (), extra_roots: Iterable[Path
             if exclude and _excluded(rel, f, exclude):
                 continue
             module, is_package = _dotted([*prefix, f[:-3]])
-            files.append(SourceFile(Path(folder, f), rel, module, is_package))
+            files.append(SourceFile(os.path.join(folder, f), rel, module, is_package))
     files.sort(key=lambda s: s.rel)
     return files
 

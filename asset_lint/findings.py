@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Tuple
 
+from asset_lint.picklable import pickled_as_a_call
+
 Span = Tuple[int, int, int, int]  # line, col, end_line, end_col (lines 1-based, columns 0-based)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(unsafe_hash=True, order=True)   # not frozen, for speed (see resolve/values.py); never changed
 class Site:
     """A place in the project: POSIX path relative to the project root plus a span."""
 
@@ -61,3 +63,6 @@ class Finding:
            related: tuple[Related, ...] = ()) -> "Finding":
         """Build a finding at `site`."""
         return cls(code, site, message, identity, tuple(related))
+
+
+pickled_as_a_call(Site, Related, Finding)

@@ -5,7 +5,6 @@ a rule asks for the DiGraph.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -62,6 +61,8 @@ class AssetGraph:
                                       if c.check_target is not None and c.check_target.key is not None
                                       and c.check_target.key not in self.producers]
         self._nx = None
+        self._storage_owners: Optional[list] = None   # see storage_owners
+        self._storage_uses: Optional[list] = None
 
     @property
     def graph(self):
@@ -136,6 +137,7 @@ class AssetGraph:
 
     def closest_keys(self, key: tuple, limit: int = 10) -> list:
         """Dagster's own "did you mean" candidates (semantics Appendix A), via indexes, not a full scan."""
+        import difflib  # here, not on top: most runs suggest nothing, and every run would pay its import
         if not hasattr(self, "_by_prefix"):
             self._by_prefix: dict = {}
             self._by_name: dict = {}
@@ -214,6 +216,8 @@ def job_ops(job, seen: frozenset = frozenset()) -> list:
 
 def storage_owners(graph: AssetGraph) -> list:
     """The assets (definitions) and ops of one code location whose bodies may touch storage."""
+    if graph._storage_owners is not None:
+        return graph._storage_owners   # DG003 and DG005 both ask
     from asset_lint.resolve.values import JobDef
     owners, seen = [], set()
     for spec in graph.location.specs:
@@ -226,7 +230,16 @@ def storage_owners(graph: AssetGraph) -> list:
                 if id(op) not in seen:
                     seen.add(id(op))
                     owners.append(op)
+    graph._storage_owners = owners
     return owners
+
+
+def storage_uses(project: Project, graph: AssetGraph) -> list:
+    """(owner, its evaluated storage reads and writes) for each of storage_owners(graph) that has any."""
+    if graph._storage_uses is None:
+        graph._storage_uses = [(owner, uses) for owner in storage_owners(graph)
+                               for uses in [project.storage(owner)] if uses]
+    return graph._storage_uses
 
 
 def describe(owner) -> str:

@@ -7,7 +7,7 @@ import sys
 import warnings
 
 from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
-from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir
+from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir, walk
 from asset_lint.extract.facts import (
     SCHEMA_VERSION, Binding, ClassFacts, FileFacts, FunctionFacts, Param, SyntaxProblem,
 )
@@ -80,7 +80,7 @@ def _body_without_docstring(body: list) -> list:
 
 def _builds_definitions(body: list) -> bool:
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
                 return True
             if isinstance(node, ast.Call):

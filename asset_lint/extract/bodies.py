@@ -5,7 +5,7 @@ import ast
 from dataclasses import replace
 from typing import Optional
 
-from asset_lint.extract.expressions import pos_of, to_ir
+from asset_lint.extract.expressions import pos_of, to_ir, walk
 from asset_lint.extract.facts import Invocation, StorageAccess
 
 # method or function name -> (mode, target kind, keyword names that carry the target)
@@ -99,7 +99,7 @@ def scan_storage_and_resources(body: list) -> tuple[tuple[StorageAccess, ...], t
     resources = set()
     returned = None
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Call):
                 found = _storage_access(node)
                 if found:
@@ -181,7 +181,7 @@ def scan_composition(body: list) -> tuple[tuple[Invocation, ...], bool]:
     composition = _Composition()
     composition.statements(body)
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)):
                 composition.dynamic = True
     return tuple(composition.invocations), composition.dynamic

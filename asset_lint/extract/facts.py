@@ -14,19 +14,24 @@ pos is (line, col, end_line, end_col): lines 1-based, columns 0-based, as in `as
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Optional, Tuple
+
+from asset_lint.picklable import pickled_as_a_call
 
 Pos = Tuple[int, int, int, int]
 Expr = Tuple[Any, ...]
 
+# Facts are never changed once extracted, yet not frozen: a frozen __init__ sets each field through
+# object.__setattr__ (a fifth of the walker's instructions, and again for every unpickled object);
+# unsafe_hash keeps them hashable by value, as frozen ones were.
 # Slotted facts take a third less memory; dataclass(slots=) exists from Python 3.10 (3.9 is supported).
 SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
 SCHEMA_VERSION = 9  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class Param:
     """One function parameter; kind is posonly | normal | kwonly | vararg | varkw."""
 
@@ -37,7 +42,7 @@ class Param:
     pos: Pos
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class StorageAccess:
     """A read or write of a long-lived object in a function body (a table, a file, an object-store key).
 
@@ -54,7 +59,7 @@ class StorageAccess:
     handed_on: bool = False
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class Invocation:
     """One call inside a @job/@graph body; args are Refs to earlier invocations' outputs.
 
@@ -68,7 +73,7 @@ class Invocation:
     pos: Pos
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class FunctionFacts:
     """A module-level function (or method-free def) with what rules need from its body."""
 
@@ -85,7 +90,7 @@ class FunctionFacts:
     first_line: int = 0                # the first decorator's line: where Dagster says the definition is
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class ClassFacts:
     """A module-level class: its bases (for Config / ConfigurableResource detection) and methods."""
 
@@ -95,7 +100,7 @@ class ClassFacts:
     methods: tuple[str, ...]
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class Binding:
     """What a module-level name is bound to.
 
@@ -109,7 +114,7 @@ class Binding:
     previous: Optional["Binding"] = None   # the binding this one replaces: `x = f(x)` reads it
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class SyntaxProblem:
     """The file could not be parsed: where and why."""
 
@@ -118,7 +123,7 @@ class SyntaxProblem:
     col: int
 
 
-@dataclass(frozen=True, **SLOTS)
+@dataclass(unsafe_hash=True, **SLOTS)
 class FileFacts:
     """Everything extracted from one file. `mentions_dagster` is false for plain-Python modules."""
 
@@ -135,19 +140,4 @@ class FileFacts:
     lazy: bool = False     # prefiltered: parsed for syntax only; resolve extracts it if a constant is needed
 
 
-def _pickled_as_a_call(cls: type) -> None:
-    """Pickle instances as `cls(*values)`: a frozen slotted dataclass otherwise unpickles through
-    its generated __setstate__, which lists the fields again for every object (the cache and the
-    process pool unpickle hundreds of thousands of them)."""
-    if not all(f.init for f in fields(cls)):
-        return  # the constructor cannot take every field: pickled the default way
-    names = tuple(f.name for f in fields(cls))
-
-    def __reduce__(self):
-        return cls, tuple([getattr(self, name) for name in names])
-
-    cls.__reduce__ = __reduce__
-
-
-for _cls in (Param, StorageAccess, Invocation, FunctionFacts, ClassFacts, Binding, SyntaxProblem, FileFacts):
-    _pickled_as_a_call(_cls)
+pickled_as_a_call(Param, StorageAccess, Invocation, FunctionFacts, ClassFacts, Binding, SyntaxProblem, FileFacts)

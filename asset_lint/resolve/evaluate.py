@@ -88,12 +88,14 @@ class Evaluator:
 
     def peek(self, module: str) -> Optional[FileFacts]:
         """A module's facts as they are (lazy or not), read as a dependency of the computation under way."""
-        self._depend(module)
+        if self.depends is not None:
+            self._depend(module)
         return self.modules.get(module)
 
     def facts_of(self, module: str) -> Optional[FileFacts]:
         """A module's facts, extracting a prefiltered (lazy) module on first need."""
-        self._depend(module)
+        if self.depends is not None:
+            self._depend(module)
         facts = self.modules.get(module)
         if facts is not None and facts.lazy and self.materialize is not None:
             facts = self.modules[module] = self.materialize(facts)
@@ -112,7 +114,7 @@ class Evaluator:
         """The value a module-level name has in `module`."""
         memo_key = (module, name)
         owners = self._owners
-        if owners and owners[-1] != module:
+        if owners and owners[-1] != module and self.depends is not None:
             self._depend(module)
         if self._shadows:  # usually empty: skip the probe
             shadow = self._shadows.get(memo_key)
@@ -247,7 +249,7 @@ class Evaluator:
                 return Unknown("nested too deeply")
         memo_key = (module, id(expr))
         owners = self._owners
-        if owners and owners[-1] != module:
+        if owners and owners[-1] != module and self.depends is not None:
             self._depend(module)
         cached = self._exprs.get(memo_key)
         if cached is not None and cached[0] is expr:

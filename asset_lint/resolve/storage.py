@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from asset_lint.findings import Site
+from asset_lint.picklable import pickled_as_a_call
 from asset_lint.resolve.evaluate import Evaluator, constant_str
 from asset_lint.resolve.values import Func
 
@@ -18,7 +19,7 @@ _SQL_CTE = re.compile(r"(?:\bwith|,)\s*([A-Za-z_]\w*)\s+as\s*\(", re.IGNORECASE)
 _NOT_TABLES = frozenset({"select", "lateral", "unnest", "values", "dual", "information_schema"})
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class StorageUse:
     """One read or write of a named object: `object` is "table:<name>" or "path:<path>"."""
 
@@ -31,6 +32,9 @@ class StorageUse:
     def label(self) -> str:
         kind, _, name = self.object.partition(":")
         return f"{kind} '{name}'"
+
+
+pickled_as_a_call(StorageUse)
 
 
 def _table(name: str) -> str:

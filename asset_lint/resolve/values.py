@@ -5,6 +5,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from asset_lint.findings import Site
+from asset_lint.picklable import pickled_as_a_call
+
+
+# Values are never changed once made, yet not frozen dataclasses: a frozen __init__ sets each field
+# through object.__setattr__, which cost resolve an eighth of its instructions. unsafe_hash keeps
+# the value-like ones hashable by value, as frozen ones were.
 
 
 class Value:
@@ -13,7 +19,7 @@ class Value:
     is_unknown = False
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Unknown(Value):
     """A value asset-lint cannot know without running the code (a factory, a loop, an unknown decorator)."""
 
@@ -21,25 +27,25 @@ class Unknown(Value):
     is_unknown = True
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Opaque(Value):
     """A known value that is certainly not a Dagster definition (a client, a logger, a plain call result)."""
 
     what: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Const(Value):
     value: Any
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Seq(Value):
     items: tuple
     kind: str = "list"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class DictV(Value):
     items: tuple  # ((key Value, value Value), ...)
 
@@ -51,35 +57,35 @@ class DictV(Value):
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class ModuleV(Value):
     """A module of the analysed project."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class External(Value):
     """Something imported from outside the project (qualified name, e.g. pandas.read_sql)."""
 
     qualname: str
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Dagster(Value):
     """A public Dagster API object, by name (asset, AssetKey, Definitions, ...); dbt names too."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class KeyV(Value):
     """An AssetKey."""
 
     path: tuple
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Call(Value):
     """The result of calling a Dagster API that is not itself a definition (AssetIn, Out, asset(...))."""
 
@@ -99,14 +105,14 @@ class Call(Value):
         return None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Func(Value):
     module: str
     facts: Any
     rel: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Cls(Value):
     module: str
     facts: Any
@@ -239,3 +245,6 @@ class Loaded(Value):
 
 
 UNKNOWN = Unknown("unknown")
+
+pickled_as_a_call(Unknown, Opaque, Const, Seq, DictV, ModuleV, External, Dagster, KeyV, Call, Func, Cls, Dep, SpecNode,
+                  Definition, OpDef, JobDef, AssetJob, TriggerDef, DefinitionsV, Loaded)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
-from asset_lint.graph import describe, storage_owners
+from asset_lint.graph import describe, storage_uses
 from asset_lint.resolve.keys import user_string
 
 CODE = "DG003"
@@ -54,8 +54,8 @@ def _key_duplicates(graph) -> Iterator[Finding]:
 
 def _storage_duplicates(project, graph) -> Iterator[Finding]:
     writers: dict = {}
-    for owner in storage_owners(graph):
-        for use in project.storage(owner):
+    for owner, uses in storage_uses(project, graph):
+        for use in uses:
             if use.mode == "write":
                 writers.setdefault(use.object, {})[id(owner)] = (owner, use)
     for obj, by_owner in writers.items():

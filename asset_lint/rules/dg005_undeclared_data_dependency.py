@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
-from asset_lint.graph import describe, job_ops, storage_owners
+from asset_lint.graph import describe, job_ops, storage_uses
 from asset_lint.resolve.values import Definition, JobDef, OpDef
 
 CODE = "DG005"
@@ -41,14 +41,14 @@ def _ops_ordered(graph, writer: OpDef, reader: OpDef) -> bool:
 def check(project, graphs, settings) -> Iterator[Finding]:
     """Yield a finding where an op or asset reads what another writes with no declared ordering."""
     for graph in graphs:
-        owners = storage_owners(graph)
+        owners = storage_uses(project, graph)
         writers: dict = {}
-        for owner in owners:
-            for use in project.storage(owner):
+        for owner, uses in owners:
+            for use in uses:
                 if use.mode == "write":
                     writers.setdefault(use.object, []).append((owner, use))
-        for reader in owners:
-            for use in project.storage(reader):
+        for reader, uses in owners:
+            for use in uses:
                 if use.mode != "read":
                     continue
                 for writer, write in writers.get(use.object, []):

@@ -1,7 +1,6 @@
 """DG010 misnamed-context-parameter. Prose and examples: rules/DG010-misnamed-context-parameter.md."""
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
@@ -27,8 +26,10 @@ def _is_context_type(project, func, param) -> bool:
 def _looks_like_context(name: str) -> bool:
     bare = name.strip("_")
     # a ratio of 0.9 against the 7 letters of "context" needs 6 to 8 letters: skip difflib for the rest
-    return name in _ABBREVIATIONS or (6 <= len(bare) <= 8
-                                      and difflib.SequenceMatcher(None, bare, "context").ratio() >= 0.9)
+    if name in _ABBREVIATIONS or not 6 <= len(bare) <= 8:
+        return name in _ABBREVIATIONS
+    import difflib  # here, not on top: most runs never get this far, and every run would pay its import
+    return difflib.SequenceMatcher(None, bare, "context").ratio() >= 0.9
 
 
 def _first_param(project, graphs, owner, is_asset: bool):

@@ -1,7 +1,6 @@
 """DG016 unknown-selection-target. Prose and examples: rules/DG016-unknown-selection-target.md."""
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Optional
@@ -99,6 +98,7 @@ def _did_you_mean(graph, key: tuple) -> str:
 
 
 def _close_word(word: str, choices) -> str:
+    import difflib  # only for a finding (see graph.closest_keys)
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.7)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -1,13 +1,13 @@
 """DG017 missing-resource. Prose and examples: rules/DG017-missing-resource.md."""
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Optional
 
 from asset_lint.findings import Finding
 from asset_lint.graph import describe, job_ops
+from asset_lint.picklable import pickled_as_a_call
 from asset_lint.resolve.evaluate import constant_str
 from asset_lint.resolve.inputs import CONTEXT_NAMES, is_resource_annotation
 from asset_lint.resolve.values import Call, Const, DictV, JobDef, OpDef, Seq
@@ -68,6 +68,9 @@ class Requirements:
     declared: set        # keys it requires or provides itself
     body_known: bool
     body_uses: tuple     # context.resources.<key> in its body
+
+
+pickled_as_a_call(Requirements)
 
 
 def requirements_of(ev, decorator: Call, func) -> Requirements:
@@ -136,6 +139,7 @@ def _provided_by_definitions(project, location) -> Optional[set]:
 
 
 def _hint(key: str, provided: set) -> str:
+    import difflib  # only for a finding (see graph.closest_keys)
     close = difflib.get_close_matches(key, sorted(provided - {DEFAULT_IO_MANAGER}), n=1, cutoff=0.7)
     return f"; did you mean '{close[0]}'?" if close else ""
 
