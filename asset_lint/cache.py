@@ -40,7 +40,7 @@ from asset_lint.extract.facts import SCHEMA_VERSION, FileFacts
 CACHE_DIR = ".asset_lint_cache"
 SNAPSHOT_FILE = "resolved.pickle"
 RACY_NS = 2_000_000_000
-INDEX_FORMAT = 4  # bump when the index's entries (or the checksums) change shape
+INDEX_FORMAT = 5  # bump when the index's entries (or the checksums) change shape
 # An index entry is a list (100,000 dicts would cost tens of MB more):
 # [module, is_package, sha256, facts digest (None until the facts are written), stat, write time, noqa]
 MODULE, IS_PACKAGE, SHA256, FACTS, STAT, WRITTEN, NOQA = range(7)
@@ -92,6 +92,13 @@ def _checksum(blob: bytes) -> bytes:
     return hashlib.sha1(blob, usedforsecurity=False).digest()[:16]
 
 
+def _noqa_for_index(noqa: dict) -> dict:
+    """A file's `# noqa` lines with their codes as sorted tuples, not frozensets: the index is pickled
+    without a memo (fast mode), in which CPython's pickler miscounts the nesting of frozensets and
+    fails (KeyError) once some fifty of them are written."""
+    return {line: None if codes is None else tuple(sorted(codes)) for line, codes in noqa.items()} if noqa else noqa
+
+
 def facts_digest(facts) -> str:
     """What the analysis can see of one file, hashed: equal digests give equal findings."""
     return _facts_blob(facts)[1]
@@ -132,6 +139,24 @@ def extract_chunk(items: list, with_digest: bool, send_pickled: bool) -> list:
     return [read_and_extract(source, digest, with_digest)[:5] + (None,) for source, digest in items]
 
 
+def pickle_chunk(items: list) -> dict:
+    """Worker of the process pool: rel -> (sha256, pickled facts, facts digest) of files the main
+    process extracted itself, extracted again here from the same bytes (see engine._outcomes); a
+    file whose bytes no longer hash to the main process's sha256 is left out."""
+    from asset_lint.extract import extract_source
+    pickled = {}
+    for source, sha in items:
+        try:
+            with open(source.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha:
+            blob, semantic = _facts_blob(extract_source(data, source.rel, source.module, source.is_package))
+            pickled[source.rel] = (sha, blob, semantic)
+    return pickled
+
+
 def unpickled(outcome: tuple) -> tuple:
     """A worker's outcome with its facts taken out of the pickle it sent (see extract_chunk)."""
     if outcome[0] is None and outcome[5] is not None:
@@ -159,6 +184,7 @@ class FactsCache:
         # facts file); the last two None for entries not read from it
         self._facts: Optional[dict] = None
         self.index_changed = self.facts_changed = False
+        self.pickled_elsewhere = None   # engine.PoolPickles: facts this process need not pickle itself
         if enabled:
             data = self._read("index.pickle")
             if isinstance(data, dict) and data.get("version") == __version__ and data.get("format") == INDEX_FORMAT \
@@ -274,7 +300,7 @@ class FactsCache:
             self._all_facts()[source.rel] = (semantic, blob if blob is not None else facts, None, None)
             self.facts_changed = True
         self.index[source.rel] = [source.module, source.is_package, digest, semantic, signature, time.time_ns(),
-                                  facts.noqa]
+                                  _noqa_for_index(facts.noqa)]
         self.index_changed = True
 
     def restamp(self, source, signature: Optional[tuple]) -> None:
@@ -329,10 +355,16 @@ class FactsCache:
                 self._write("index.pickle", _pickling(lambda pickler, _: pickler.dump(payload)), checksum=True)
         except OSError:
             pass  # a read-only project: run without a cache
+        finally:
+            if self.pickled_elsewhere is not None:  # not needed after all (or taken): let the pool go
+                self.pickled_elsewhere.close()
+                self.pickled_elsewhere = None
 
     def _write_facts(self) -> None:
         """Stream the entries out, pickling (and digesting) facts not yet written, one at a time;
         entries read from the facts file are copied as they were written."""
+        ready = self.pickled_elsewhere.take() if self.pickled_elsewhere is not None else {}
+
         def dump(pickler, target) -> None:
             pickler.dump(("facts", __version__, INDEX_FORMAT))
             for key, (digest, value, check, written) in self._facts.items():
@@ -340,10 +372,12 @@ class FactsCache:
                     target.write(written)
                     continue
                 if not isinstance(value, bytes):
-                    blob, semantic = _facts_blob(value)
+                    entry = self.index.get(key)
+                    found = ready.get(key)
+                    # pickled by the pool from the bytes this run read (entry[SHA256]): the same pickle
+                    blob, semantic = found[1:] if found and entry and found[0] == entry[SHA256] else _facts_blob(value)
                     if digest is None:  # recorded without a digest: this is it
                         digest = semantic
-                        entry = self.index.get(key)
                         if entry is not None and entry[FACTS] is None:
                             entry[FACTS] = semantic
                     # not the blob: 100,000 of them would all stay in memory

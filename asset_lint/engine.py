@@ -63,43 +63,98 @@ SEND_PICKLED_UP_TO = 20_000
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are generated data, not Dagster code: skipped with a notice
 
 
-def _outcomes(pending: list, internal: list, with_digest: bool = True) -> list:
+def _outcomes(pending: list, internal: list, with_digest: bool = True, cache: Optional[FactsCache] = None) -> list:
     """read_and_extract for each (source, known digest): serially, or shared between this process
     and a pool of the other cores. The work is cut into small chunks, all handed to the pool; this
     process takes chunks from the tail for as long as the pool has not started them, so each side
     ends up with the share its speed allows (on a loaded machine, or where pickling the facts back
     is slow, no fixed split is right). with_digest: take facts digests now rather than when the
-    facts are written to the cache (which pickles them anyway)."""
+    facts are written to the cache (which pickles them anyway). cache: the cache the facts will be
+    written to, which the pool then pickles this process's share for (PoolPickles)."""
     from asset_lint.cache import extract_chunk, unpickled
     workers = min(int(os.environ.get("ASSET_LINT_JOBS", 0)) or os.cpu_count() or 1, 8)
     if len(pending) >= PARALLEL_THRESHOLD and workers >= 2:
         from concurrent.futures import ProcessPoolExecutor
-        size = max(20, len(pending) // (workers * 12))
+        size = max(20, len(pending) // (workers * 24))   # small: the last chunks' wait is short
         chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
         reported = len(internal)
+        pool = None
         try:
-            with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-                send_pickled = len(pending) <= SEND_PICKLED_UP_TO
-                futures = [pool.submit(extract_chunk, chunk, with_digest, send_pickled) for chunk in chunks]
-                done_here: dict = {}   # chunk index -> (outcomes, internal findings)
-                for index in range(len(chunks) - 1, -1, -1):
-                    if not futures[index].cancel():
-                        break  # the pool has this chunk and all before it
-                    mine: list = []
-                    done_here[index] = (_extract_here(chunks[index], mine, with_digest), mine)
-                outcomes = []
-                for index, future in enumerate(futures):
-                    if index in done_here:
-                        chunk_outcomes, mine = done_here.pop(index)
-                        outcomes.extend(chunk_outcomes)
-                        internal.extend(mine)   # in file order, as a serial run reports them
-                    else:
-                        outcomes.extend(map(unpickled, future.result()) if send_pickled else future.result())
-                        futures[index] = None   # its results are let go of once taken
-                return outcomes
+            pool = ProcessPoolExecutor(max_workers=workers - 1)
+            send_pickled = len(pending) <= SEND_PICKLED_UP_TO
+            futures = [pool.submit(extract_chunk, chunk, with_digest, send_pickled) for chunk in chunks]
+            done_here: dict = {}   # chunk index -> (outcomes, internal findings)
+            taken: dict = {}       # chunk index -> the pool's outcomes, unpickled
+            next_taken = 0
+
+            def take_finished() -> None:
+                """Unpickle what the pool has finished, in order: here while the pool still extracts,
+                not all after (when it would have nothing left to do)."""
+                nonlocal next_taken
+                while next_taken < len(futures) and next_taken not in done_here and futures[next_taken].done():
+                    result = futures[next_taken].result()
+                    taken[next_taken] = list(map(unpickled, result)) if send_pickled else result
+                    futures[next_taken] = None   # its results are let go of once taken
+                    next_taken += 1
+
+            for index in range(len(chunks) - 1, -1, -1):
+                if not futures[index].cancel():
+                    break  # the pool has this chunk and all before it
+                mine: list = []
+                done_here[index] = (_extract_here(chunks[index], mine, with_digest), mine)
+                take_finished()
+            outcomes = []
+            for index, future in enumerate(futures):
+                if index in done_here:
+                    chunk_outcomes, mine = done_here[index]
+                    outcomes.extend(chunk_outcomes)
+                    internal.extend(mine)   # in file order, as a serial run reports them
+                elif index in taken:
+                    outcomes.extend(taken.pop(index))
+                else:
+                    outcomes.extend(map(unpickled, future.result()) if send_pickled else future.result())
+                    futures[index] = None
+            if cache is not None and cache.enabled and send_pickled and not with_digest and done_here:
+                extracted_here = [(source, outcome[2]) for index, (chunk_outcomes, _) in sorted(done_here.items())
+                                  for (source, _), outcome in zip(chunks[index], chunk_outcomes)
+                                  if outcome[0] is not None and outcome[1] is None]
+                cache.pickled_elsewhere = PoolPickles(pool, extracted_here)
+                pool = None   # shut down once the cache has taken what it pickled
+            return outcomes
         except Exception:  # a worker died (or no pool here): do it serially, reporting the culprit
             del internal[reported:]
+        finally:
+            if pool is not None:
+                pool.shutdown()
     return _extract_here(pending, internal, with_digest)
+
+
+class PoolPickles:
+    """A cold run's facts that this process extracted itself, extracted again and pickled by the
+    pool's worker while this process resolves and runs the rules (the worker is idle then), so
+    that writing the cache does not pickle them here: a twentieth of a cold run. What the pool has
+    not finished when the cache is written gets pickled here after all: this process never waits."""
+
+    CHUNK = 20   # files: what may be pickled twice at most per worker, when the pool is late
+
+    def __init__(self, pool, items: list) -> None:
+        from asset_lint.cache import pickle_chunk
+        self.pool = pool
+        self.futures = [pool.submit(pickle_chunk, items[i:i + self.CHUNK]) for i in range(0, len(items), self.CHUNK)]
+
+    def take(self) -> dict:
+        """rel -> (sha256, pickled facts, facts digest) of what the pool has pickled by now."""
+        pickled: dict = {}
+        for future in self.futures:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                pickled.update(future.result())
+        self.close()
+        return pickled
+
+    def close(self) -> None:
+        for future in self.futures:
+            future.cancel()
+        self.pool.shutdown(wait=False)
 
 
 def _extract_here(pending: list, internal: list, with_digest: bool = True) -> list:
@@ -141,7 +196,7 @@ def _extract_all(files: list, sources: dict, cache: FactsCache, internal: list, 
         else:
             pending.append((source, cache.known_digest(source)))
     # digests now only if a last run could be reused: else the cache takes them as it writes the facts
-    outcomes = _outcomes(pending, internal, with_digest=cache.run is not None)
+    outcomes = _outcomes(pending, internal, with_digest=cache.run is not None, cache=cache)
     for (source, _), (facts, error, digest, signature, semantic, blob) in zip(pending, outcomes):
         if error:
             facts = FileFacts(source.rel, source.module, source.is_package,

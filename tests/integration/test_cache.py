@@ -190,3 +190,19 @@ def test_damage_inside_the_cache_files_costs_only_a_recomputation(tmp_path):
             (folder / name).write_bytes(bytes(damaged))
             assets.write_text("\n" + assets.read_text())  # moves every line: the other files' facts are read
             assert same_as_uncached(tmp_path) == check(tmp_path, "--no-cache")
+
+
+def test_noqa_codes_on_many_files_are_kept_and_applied_by_reused_runs(tmp_path):
+    """Sixty files with `# noqa: DG002` (the index once held their codes as frozensets, which the
+    pickler's fast mode cannot write past some fifty): cold and reused runs suppress the same."""
+    files = dict(PROJECT)
+    for i in range(60):
+        files[f"defs/m{i:02}.py"] = (f"from dagster import asset\n@asset(deps=['gone_{i}'])  # noqa: DG002\n"
+                                     f"def m{i:02}(): ...\n")
+    files["defs/loud.py"] = "from dagster import asset\n@asset(deps=['gone_loud'])\ndef loud(): ...\n"
+    files["defs/definitions.py"] = ("from dagster import Definitions, load_assets_from_package_module\nimport defs\n"
+                                    "defs_ = Definitions(assets=load_assets_from_package_module(defs))\n")
+    make_project(tmp_path, files)
+    cold = same_as_uncached(tmp_path)
+    assert cold.count("DG002") == 1 and "gone_loud" in cold
+    assert check(tmp_path) == cold   # reused: the suppressions come from the index

@@ -192,3 +192,19 @@ def test_output_is_deterministic_across_cache_and_parallelism(tmp_path):
     assert outputs["parallel, no cache"].count("DG002") == 451  # one typo chain start + one missing_* per module
     assert len({v for k, v in outputs.items() if not k.startswith("sarif")}) == 1
     assert outputs["sarif twice"] == outputs["sarif again"]
+
+
+def test_a_parallel_cold_run_writes_the_facts_a_serial_one_writes(tmp_path):
+    """The pool extracts part of the project, and pickles for the cache what this process extracted
+    itself (engine.PoolPickles): the facts file is the same, byte for byte, as a serial run's."""
+    files = dict(DEFS)
+    for i in range(450):  # above the parallel threshold
+        files[f"defs/m{i:03}.py"] = f"from dagster import asset\n# noqa: DG002\n@asset\ndef m{i:03}_x(): ...\n"
+    make_project(tmp_path, files)
+    written = {}
+    for jobs in ("2", "1"):
+        run("clean", str(tmp_path))
+        assert run("check", str(tmp_path), env={"ASSET_LINT_JOBS": jobs}).returncode == 0
+        [facts_file] = (tmp_path / ".asset_lint_cache").glob("v*/facts.pickle")
+        written[jobs] = facts_file.read_bytes()
+    assert written["2"] == written["1"]
