@@ -76,11 +76,10 @@ class AssetGraph:
 
     def has_cycle(self) -> bool:
         """Kahn's algorithm: whatever cannot be peeled off in topological order sits on or behind a cycle."""
-        indegree = {k: 0 for k in self.children}
-        for targets in self.children.values():
-            for v in targets:
-                indegree[v] += 1
-        ready = [k for k, d in indegree.items() if d == 0]
+        from collections import Counter
+        from itertools import chain
+        indegree = Counter(chain.from_iterable(self.children.values()))   # counted in C, not edge by edge
+        ready = [k for k in self.children if k not in indegree]
         seen = 0
         while ready:
             key = ready.pop()
@@ -89,7 +88,7 @@ class AssetGraph:
                 indegree[v] -= 1
                 if indegree[v] == 0:
                     ready.append(v)
-        return seen != len(indegree)
+        return seen != len(self.children)   # every key a dependency points to has an entry in children
 
     def has_path(self, source: tuple, target: tuple) -> bool:
         """Whether target depends, directly or not, on source."""
@@ -184,8 +183,12 @@ class AssetGraph:
 def decorated_functions(project: Project) -> list:
     """(owner, is_asset) for each @asset / @multi_asset and each @op with a function: whose parameters
     Dagster reads as context, config, resources and inputs."""
-    owners = [(d, True) for d in project.definitions if d.func is not None and d.kind in ("asset", "multi_asset")]
-    return owners + [(op, False) for op in project.ops if op.func is not None]
+    found = project.shared.get("decorated_functions")   # DG010 and DG011 both ask
+    if found is None:
+        found = project.shared["decorated_functions"] = \
+            [(d, True) for d in project.definitions if d.func is not None and d.kind in ("asset", "multi_asset")] \
+            + [(op, False) for op in project.ops if op.func is not None]
+    return found
 
 
 def resolved_parameter(graphs: list, site) -> Optional[ResolvedDep]:

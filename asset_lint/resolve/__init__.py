@@ -30,6 +30,7 @@ class Project:
     data_files: list = field(default_factory=list)        # non-Python files read (dbt manifests)
     derived: dict = field(default_factory=dict)           # (kind, id(owner)) -> (owner, value): see derive
     keep_derived: bool = True   # False when no snapshot will be kept: memory over reuse (100,000 modules)
+    shared: dict = field(default_factory=dict)   # what several rules compute from the whole project, once per run
 
     # kinds several rules ask for: memoised for the run even when nothing is kept for the next
     ASKED_AGAIN = frozenset({"storage"})

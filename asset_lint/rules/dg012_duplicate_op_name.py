@@ -70,7 +70,7 @@ def check(project, graphs, settings) -> Iterator[Finding]:
         by_name: dict = {}
         for node in _nodes(graph.location):
             by_name.setdefault(node.name, []).append(node)
-        for name, candidates in sorted(by_name.items()):
+        for name, candidates in by_name.items():   # in node order (the report sorts findings anyway)
             if len(candidates) < 2:
                 continue  # a name held once cannot collide
             by_site: dict = {}

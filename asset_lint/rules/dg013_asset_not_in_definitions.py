@@ -40,7 +40,7 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     reached = {id(spec.definition) for graph in graphs for spec in graph.location.specs}
     packages = [(package, graph.location) for graph in graphs if graph.location.found and graph.location.module
                 for package in [_package(project, graph.location)] if package is not None]
-    for definition in sorted(project.definitions, key=lambda d: (d.site.path, d.site.span)):  # as Site orders
+    for definition in project.definitions:  # in file order (the report sorts findings anyway)
         if definition.kind not in OP_BACKED_KINDS or id(definition) in reached or _is_test_module(definition.module):
             continue
         owners = [(package, location) for package, location in packages
