@@ -87,14 +87,18 @@ def _outcomes(pending: list, internal: list, with_digest: bool = True, cache: Op
             taken: dict = {}       # chunk index -> the pool's outcomes, unpickled
             next_taken = 0
 
+            def take(index: int) -> list:
+                """The pool's outcomes of one chunk, waiting for them; its future let go of once taken."""
+                result = futures[index].result()
+                futures[index] = None
+                return list(map(unpickled, result)) if send_pickled else result
+
             def take_finished() -> None:
                 """Unpickle what the pool has finished, in order: here while the pool still extracts,
                 not all after (when it would have nothing left to do)."""
                 nonlocal next_taken
                 while next_taken < len(futures) and next_taken not in done_here and futures[next_taken].done():
-                    result = futures[next_taken].result()
-                    taken[next_taken] = list(map(unpickled, result)) if send_pickled else result
-                    futures[next_taken] = None   # its results are let go of once taken
+                    taken[next_taken] = take(next_taken)
                     next_taken += 1
 
             for index in range(len(chunks) - 1, -1, -1):
@@ -104,16 +108,13 @@ def _outcomes(pending: list, internal: list, with_digest: bool = True, cache: Op
                 done_here[index] = (_extract_here(chunks[index], mine, with_digest), mine)
                 take_finished()
             outcomes = []
-            for index, future in enumerate(futures):
+            for index in range(len(chunks)):
                 if index in done_here:
                     chunk_outcomes, mine = done_here[index]
                     outcomes.extend(chunk_outcomes)
                     internal.extend(mine)   # in file order, as a serial run reports them
-                elif index in taken:
-                    outcomes.extend(taken.pop(index))
                 else:
-                    outcomes.extend(map(unpickled, future.result()) if send_pickled else future.result())
-                    futures[index] = None
+                    outcomes.extend(taken.pop(index) if index in taken else take(index))
             if cache is not None and cache.enabled and send_pickled and not with_digest and done_here:
                 extracted_here = [(source, outcome[2]) for index, (chunk_outcomes, _) in sorted(done_here.items())
                                   for (source, _), outcome in zip(chunks[index], chunk_outcomes)

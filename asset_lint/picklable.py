@@ -20,7 +20,7 @@ def pickled_as_a_call(*classes: type) -> None:
 
 def _reducer(cls: type, names: tuple):
     def __reduce__(self):
-        if type(self) is not cls:  # a subclass with fields of its own
-            return object.__reduce__(self)
+        if type(self) is not cls:  # it would come back as `cls`, without the subclass's own fields
+            raise TypeError(f"{type(self).__name__} inherits {cls.__name__}'s pickling: give it pickled_as_a_call too")
         return cls, tuple([getattr(self, name) for name in names])
     return __reduce__

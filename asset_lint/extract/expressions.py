@@ -96,7 +96,7 @@ def _subscript(node: ast.Subscript, pos: Pos) -> Expr:
     return ("sub", pos, to_ir(node.value), to_ir(index))
 
 
-# by exact node type: the ast module has no subclasses of these
+# by exact node type: ast.parse makes only these (never the deprecated ast.Num and friends, subclasses of Constant)
 _CONVERTERS = {ast.Constant: _constant, ast.Name: _name, ast.Attribute: _attribute, ast.Call: _call,
                ast.List: _sequence("list"), ast.Tuple: _sequence("tuple"), ast.Set: _sequence("set"),
                ast.Starred: _starred, ast.Dict: _dict, ast.BinOp: _binary, ast.JoinedStr: _fstring,

@@ -77,15 +77,14 @@ class Loaders:
         if facts.syntax_error:
             return [Unknown(f"{facts.rel} has a syntax error")]
         values, seen = [], set()
-        bindings, lookup = facts.bindings, ev.lookup
-        for name in sorted(bindings):
-            binding = bindings[name]
+        for name in sorted(facts.bindings):
+            binding = facts.bindings[name]
             if binding.kind == "from":
                 source = ev.peek(binding.value[0])
                 if source is not None and source.lazy and binding.value[1] not in source.bindings:
                     continue  # defined in a module that cannot mention Dagster: not a definition
-            value = lookup(module, name)
-            if type(value) is Unknown and value.reason == "circular definition":
+            value = ev.lookup(module, name)
+            if isinstance(value, Unknown) and value.reason == "circular definition":
                 continue  # being defined right now: at this point of Python's import it does not exist yet
             if id(value) not in seen:
                 seen.add(id(value))
