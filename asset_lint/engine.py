@@ -153,9 +153,10 @@ class PoolPickles:
         return pickled
 
     def close(self) -> None:
-        for future in self.futures:
-            future.cancel()
-        self.pool.shutdown(wait=False)
+        """Cancel what the pool has not started and wait for the chunk it is on (a few milliseconds):
+        the console script leaves through os._exit, which would leave the worker behind, holding the
+        caller's stdout open."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _extract_here(pending: list, internal: list, with_digest: bool = True) -> list:
