@@ -46,3 +46,21 @@ def read_markers(root: Path) -> list:
 def render(entries) -> str:
     """Comparable lines: `path:line CODE`."""
     return "\n".join(sorted({f"{path}:{line} {code}" for path, line, code, *_ in entries}))
+
+
+def side_by_side(expected, actual) -> str:
+    """Expected and actual findings in two columns, one row per `path:line CODE`, the disagreements
+    flagged; actual rows carry their messages (what a failing fixture or catalogue test prints)."""
+    left = {f"{path}:{line} {code}" for path, line, code, *_ in expected}
+    messages: dict = {}
+    for path, line, code, message, *_ in actual:
+        messages.setdefault(f"{path}:{line} {code}", []).append(message)
+    rows = sorted(left | messages.keys(), key=lambda row: (row.split(":")[0], int(row.split(":")[1].split()[0]), row))
+    width = max([len("expected"), *map(len, rows)]) + 2
+    lines = ["", f"{'expected':<{width}}| actual", f"{'-' * width}+{'-' * (width + 10)}"]
+    for row in rows:
+        flag = "" if row in left and row in messages else "   <- missing" if row in left else "   <- unexpected"
+        found = messages.get(row, [""])
+        lines.append(f"{row if row in left else '':<{width}}| {row if row in messages else ''}{flag}")
+        lines.extend(f"{'':<{width}}|     {message}" for message in found if message)
+    return "\n".join(lines)

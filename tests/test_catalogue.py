@@ -13,7 +13,7 @@ import pytest
 
 from asset_lint.catalogue import load_catalogue, write_example_project
 from asset_lint.engine import analyse
-from markers import markers_in_text, render
+from markers import markers_in_text, render, side_by_side
 
 DOCS = load_catalogue()
 
@@ -34,7 +34,7 @@ def test_example_yields_exactly_its_markers(code: str, tmp_path: Path) -> None:
     expected = _markers(doc.example)
     assert expected and {c for *_, c, _ in expected} == {code}
     actual = _lint(doc.example, tmp_path, code)
-    assert render(actual) == render(expected), "\n".join(f"{p}:{l} {c} {m}" for p, l, c, m in actual)
+    assert render(actual) == render(expected), side_by_side(expected, actual)
     for path, line, c, substring in expected:
         if substring:
             assert any(substring in m for p, l, cc, m in actual if (p, l, cc) == (path, line, c)), substring

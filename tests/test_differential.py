@@ -2,24 +2,26 @@
 
 Every fixture case declares Dagster's verdict in `[tool.fixture] dagster = "loads" | "fails"`.
 The oracle half (`differential/dagster_oracle.py`, no asset-lint import) proves those verdicts:
-"loads" cases load, "fails" cases raise the stated error. The comparison half runs
-`python -m asset_lint graph CASE --format json` and, per code location, requires Dagster's keys
+"loads" cases load, "fails" cases raise the stated error; each load runs in a forked child of one
+long-lived Dagster process (dagster_process.py). The comparison half runs `asset-lint graph CASE
+--format json` (in this process) and, per code location, requires Dagster's keys
 (auto-created stubs aside), each key's sorted parents (stubs included), kind and group to equal
 ours (the group matters: it decides Dagster's same-group re-mapping, R3.2).
 The bundled examples and each catalogue entry's projects are compared the same way.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from dagster_process import run_python
 from markers import read_markers
 
 pytest.importorskip("dagster")
@@ -32,7 +34,6 @@ else:  # pragma: no cover
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 ORACLE = TESTS / "differential" / "dagster_oracle.py"
-ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _fixture_setting(case: Path) -> dict:
@@ -67,25 +68,28 @@ def declared_modules(project: Path) -> list:
 
 
 def oracle(project: Path, modules: list) -> dict:
-    """{module: Dagster's view} from one subprocess; each module is imported afresh."""
+    """{module: Dagster's view} from one forked child of the Dagster process (dagster_process.py); each
+    module is imported afresh."""
     return json.loads(_oracle_output(project, tuple(modules)))
 
 
 @functools.lru_cache(maxsize=None)
 def _oracle_output(project: Path, modules: tuple) -> str:
     """Memoised per module set: a fixture is loaded by Dagster once for all the tests that ask."""
-    result = subprocess.run([sys.executable, str(ORACLE), str(project), *modules], capture_output=True,
-                            text=True, cwd=project, env=ENV, timeout=600)
+    result = run_python([ORACLE, project, *modules], cwd=project)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
 
 def ours(project: Path) -> dict:
-    """{location: {"module", "complete", "assets": {key: {deps, kind, group}}}} from asset-lint's graph command."""
-    result = subprocess.run([sys.executable, "-m", "asset_lint", "graph", str(project), "--format", "json"],
-                            capture_output=True, text=True, cwd=REPO, env=ENV, timeout=600)
-    assert result.stdout.strip(), result.stderr[-3000:]
-    payload = json.loads(result.stdout)
+    """{location: {"module", "complete", "assets": {key: {deps, kind, group}}}} from asset-lint's graph command
+    (run in this process: a fresh Python for each of some 300 calls would cost a minute and a half)."""
+    from asset_lint.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        main(["graph", str(project), "--format", "json"])
+    assert out.getvalue().strip(), err.getvalue()[-3000:]
+    payload = json.loads(out.getvalue())
     locations = {loc["name"]: {"module": loc.get("module", loc["name"]), "complete": loc.get("complete", True),
                                "assets": {}} for loc in payload.get("locations", [])}
     for asset in payload["assets"]:
@@ -196,8 +200,7 @@ print(json.dumps(failed))
 
 
 def run_failures(project: Path, module: str, workdir: Path) -> dict:
-    result = subprocess.run([sys.executable, "-c", _RUN, str(project), module], capture_output=True, text=True,
-                            cwd=workdir, env=ENV, timeout=600)
+    result = run_python(["-c", _RUN, project, module], cwd=workdir)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -1,7 +1,8 @@
 """The bundled examples load in real Dagster, as six code locations.
 
-Each module of `examples/` is imported in a fresh subprocess (cwd `examples/`, no bytecode
-written), the way a code location loads it: `Definitions.validate_loadable(defs)` must pass, the
+Each module of `examples/` is imported in a fresh forked child of one Dagster process
+(dagster_process.py; cwd `examples/`, no bytecode written),
+the way a code location loads it: `Definitions.validate_loadable(defs)` must pass, the
 op jobs must be wired as the guide wires them and make no assets, the asset rewrites must have the
 asset graph the guide intends (user_recommender_model <- users <- raw_users), and every job must
 run with `execute_in_process()`. The Dagster CLI must validate the whole workspace too.
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dagster_process import run_python
 
 pytest.importorskip("dagster")
 
@@ -103,9 +105,8 @@ MODULES = [*OP_JOBS, *REWRITES]
 
 @functools.lru_cache(maxsize=None)
 def load(module: str) -> dict:
-    """Dagster's view of one example module, from its own subprocess."""
-    result = subprocess.run([sys.executable, "-c", LOADER, module], capture_output=True, text=True,
-                            cwd=EXAMPLES, env=ENV, timeout=600)
+    """Dagster's view of one example module, from its own forked child."""
+    result = run_python(["-c", LOADER, module], cwd=EXAMPLES)
     assert result.returncode == 0, result.stderr[-3000:]
     lines = [line for line in result.stdout.splitlines() if line.startswith(SENTINEL)]
     assert lines, (result.stdout[-2000:], result.stderr[-2000:])

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from asset_lint.engine import analyse
-from markers import read_markers, render
+from markers import read_markers, render, side_by_side
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,7 +29,7 @@ def test_fixture(case: Path) -> None:
     """Findings equal the inline markers; a message substring in the marker must appear too."""
     expected = read_markers(case)
     actual = lint_project(case)
-    assert render(actual) == render(expected), "\n".join(f"{p}:{l} {c} {m}" for p, l, c, m in actual)
+    assert render(actual) == render(expected), side_by_side(expected, actual)
     for path, line, code, substring in expected:
         if substring:
             messages = [m for p, l, c, m in actual if (p, l, c) == (path, line, code)]

@@ -46,12 +46,15 @@ def _error(stage: str, exc: BaseException) -> dict:
             "message": text.splitlines()[0] if text else "", "full": "\n".join(chain)[:4000]}
 
 
-def _forget_project_modules(root: Path) -> None:
-    """Drop every imported module that lives under the project, so each MODULE is imported afresh."""
+def _forget_project_modules(root: Path, preloaded: frozenset) -> None:
+    """Drop every module imported since `preloaded` was taken that lives under the project, so each
+    MODULE is imported afresh (modules loaded before are Dagster's and the standard library's:
+    resolving the paths of those thousands on every target would cost most of a fixture's load)."""
     def inside(module) -> bool:
         places = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", []) or [])]
         return any(place and Path(place).resolve().is_relative_to(root) for place in places)
-    for name in [name for name, module in list(sys.modules.items()) if module is not None and inside(module)]:
+    for name in [name for name, module in list(sys.modules.items())
+                 if name not in preloaded and module is not None and inside(module)]:
         del sys.modules[name]
     importlib.invalidate_caches()
 
@@ -145,9 +148,10 @@ def main(project: str, targets: list) -> dict:
             if folder.is_dir() and ".asset_lint_cache" not in folder.parts:
                 sys.path.append(str(folder))
     results = {}
+    preloaded = frozenset(sys.modules)
     with contextlib.redirect_stdout(sys.stderr):  # user code may print; stdout carries only the JSON
         for target in targets:
-            _forget_project_modules(root)
+            _forget_project_modules(root, preloaded)
             results[target] = load(root, target)
     return results
 
