@@ -61,8 +61,6 @@ class AssetGraph:
                                       if c.check_target is not None and c.check_target.key is not None
                                       and c.check_target.key not in self.producers]
         self._nx = None
-        self._storage_owners: Optional[list] = None   # see storage_owners
-        self._storage_uses: Optional[list] = None
 
     @property
     def graph(self):
@@ -180,119 +178,6 @@ class AssetGraph:
                 yield [key, *best]
 
 
-def decorated_functions(project: Project) -> list:
-    """(owner, is_asset) for each @asset / @multi_asset and each @op with a function: whose parameters
-    Dagster reads as context, config, resources and inputs."""
-    found = project.shared.get("decorated_functions")   # DG010 and DG011 both ask
-    if found is None:
-        found = project.shared["decorated_functions"] = \
-            [(d, True) for d in project.definitions if d.func is not None and d.kind in ("asset", "multi_asset")] \
-            + [(op, False) for op in project.ops if op.func is not None]
-    return found
-
-
-def resolved_parameter(graphs: list, site) -> Optional[ResolvedDep]:
-    """What an asset function's parameter became as an input, in the first complete code location; None if unknown."""
-    for graph in graphs:
-        resolved = graph.resolved_at(site, "param") if graph.location.complete else None
-        if resolved is not None:
-            return resolved
-    return None
-
-
 def build_graphs(project: Project) -> list:
     """One AssetGraph per code location, in location order."""
     return [AssetGraph(location) for location in project.locations]
-
-
-def job_ops(job, seen: frozenset = frozenset()) -> list:
-    """Every op a job or graph runs, through nested graphs."""
-    from asset_lint.resolve.values import JobDef, OpDef
-    ops = []
-    for _, target in job.nodes:
-        if isinstance(target, OpDef):
-            ops.append(target)
-        elif isinstance(target, JobDef) and id(target) not in seen:
-            ops.extend(job_ops(target, seen | {id(job)}))
-    return ops
-
-
-def storage_owners(graph: AssetGraph) -> list:
-    """The assets (definitions) and ops of one code location whose bodies may touch storage."""
-    if graph._storage_owners is not None:
-        return graph._storage_owners   # DG003 and DG005 both ask
-    from asset_lint.resolve.values import JobDef
-    owners, seen = [], set()
-    for spec in graph.location.specs:
-        if spec.kind == "materializable" and id(spec.definition) not in seen:
-            seen.add(id(spec.definition))
-            owners.append(spec.definition)
-    for job in graph.location.jobs:
-        if isinstance(job, JobDef):
-            for op in job_ops(job):
-                if id(op) not in seen:
-                    seen.add(id(op))
-                    owners.append(op)
-    graph._storage_owners = owners
-    return owners
-
-
-def storage_uses(project: Project, graph: AssetGraph) -> list:
-    """(owner, its evaluated storage reads and writes) for each of storage_owners(graph) that has any."""
-    if graph._storage_uses is None:
-        graph._storage_uses = [(owner, uses) for owner in storage_owners(graph)
-                               for uses in [project.storage(owner)] if uses]
-    return graph._storage_uses
-
-
-def describe(owner) -> str:
-    """`op 'name'` or `asset 'key'`, as messages name things."""
-    from asset_lint.resolve.values import OpDef
-    if isinstance(owner, OpDef):
-        return f"op '{owner.name}'"
-    keys = [s.key for s in owner.specs if s.key]
-    return f"asset '{'/'.join(keys[0])}'" if len(keys) == 1 else f"{owner.kind} '{owner.name}'"
-
-
-def _definition_line(spec: SpecNode) -> int:
-    """Dagster's line for a definition: the decorated function's first line (its first decorator)."""
-    func = getattr(spec.definition, "func", None)
-    if func is not None and spec.site == spec.definition.site and func.facts.first_line:
-        return func.facts.first_line
-    return spec.site.line
-
-
-def graph_payload(project: Project, graphs: list) -> dict:
-    """`asset-lint graph --format json`: assets (declared keys only), ops, jobs, code locations."""
-    from asset_lint.resolve.values import AssetJob, JobDef
-    assets, jobs, op_jobs = [], [], {}
-    for graph in graphs:
-        name = graph.location.name
-        deps_of: dict = {}
-        for resolved in graph.deps:
-            if resolved.key is not None:
-                deps_of.setdefault(id(resolved.downstream), set()).add(resolved.key)
-        for spec in graph.location.specs:
-            if spec.key is None:
-                continue
-            assets.append({
-                "key": user_string(spec.key),
-                "deps": sorted(user_string(k) for k in deps_of.get(id(spec), ())),
-                "kind": spec.kind, "group": spec.group, "filename": spec.site.path, "line": _definition_line(spec),
-                "location": name,
-            })
-        for job in graph.location.jobs:
-            if isinstance(job, JobDef):
-                for op in job_ops(job):
-                    op_jobs.setdefault(id(op), []).append(job.name)
-                jobs.append({"name": job.name, "kind": "op_job" if job.kind == "job" else "graph",
-                             "ops": [n for n, _ in job.nodes], "edges": [list(e) for e in job.edges],
-                             "filename": job.site.path, "line": job.site.line, "location": name})
-            elif isinstance(job, AssetJob):
-                jobs.append({"name": job.name, "kind": "asset_job", "ops": [], "edges": [],
-                             "filename": job.site.path, "line": job.site.line, "location": name})
-    ops = [{"name": op.name, "filename": op.site.path, "line": op.site.line,
-            "jobs": sorted(set(op_jobs.get(id(op), [])))} for op in project.ops]
-    locations = [{"name": g.location.name, "module": g.location.module, "declared_in": g.location.declared_in,
-                  "complete": g.location.complete, "unknown": g.location.reasons} for g in graphs]
-    return {"assets": assets, "ops": ops, "jobs": jobs, "locations": locations}

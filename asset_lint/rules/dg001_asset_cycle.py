@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG001"
 
@@ -14,8 +15,9 @@ def _self_dependency_allowed(graph, key: tuple) -> bool:
     return any(r.key == key and r.downstream.key == key and r.dep.partition_mapped for r in graph.deps)
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each asset definition on a dependency cycle, with the whole path."""
+    graphs = context.graphs
     for graph in graphs:
         for cycle in graph.cycles():
             key = cycle[0]

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG002"
 
@@ -59,8 +60,9 @@ def _missing_check_deps(graph) -> Iterator:
                 yield dep
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each reference to a key that nothing in its code location produces."""
+    graphs, settings = context.graphs, context.settings
     workspaces = _workspace_members(graphs)
     for graph in graphs:
         if not graph.location.complete:

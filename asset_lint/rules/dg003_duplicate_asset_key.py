@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
-from asset_lint.graph import describe, storage_uses
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG003"
 
@@ -52,9 +52,9 @@ def _key_duplicates(graph) -> Iterator[Finding]:
                              related=tuple(Related(o.site, f"'{user_string(key)}' defined here") for o in others))
 
 
-def _storage_duplicates(project, graph) -> Iterator[Finding]:
+def _storage_duplicates(context: RuleContext, graph) -> Iterator[Finding]:
     writers: dict = {}
-    for owner, uses in storage_uses(project, graph):
+    for owner, uses in context.storage_uses(graph):
         for use in uses:
             if use.mode == "write":
                 writers.setdefault(use.object, {})[id(owner)] = (owner, use)
@@ -71,8 +71,8 @@ def _storage_duplicates(project, graph) -> Iterator[Finding]:
                                                          for o, u in others))
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at every definition of a key defined twice, and every writer of a shared object."""
-    for graph in graphs:
+    for graph in context.graphs:
         yield from _key_duplicates(graph)
-        yield from _storage_duplicates(project, graph)
+        yield from _storage_duplicates(context, graph)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
-from asset_lint.graph import describe, job_ops, storage_uses
+from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.values import Definition, JobDef, OpDef
+from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG005"
 
@@ -38,10 +39,10 @@ def _ops_ordered(graph, writer: OpDef, reader: OpDef) -> bool:
     return True
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding where an op or asset reads what another writes with no declared ordering."""
-    for graph in graphs:
-        owners = storage_uses(project, graph)
+    for graph in context.graphs:
+        owners = context.storage_uses(graph)
         writers: dict = {}
         for owner, uses in owners:
             for use in uses:

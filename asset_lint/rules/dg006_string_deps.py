@@ -4,12 +4,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG006"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield one finding per deps= given as a string instead of a list (semantics 8.18)."""
+    graphs = context.graphs
     by_site: dict = {}
     for graph in graphs:
         for resolved in graph.deps:

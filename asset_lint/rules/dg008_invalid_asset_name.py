@@ -9,6 +9,7 @@ from typing import Optional
 from asset_lint.findings import Finding, Site
 from asset_lint.resolve.inputs import dep_input_name, own_dep_inputs
 from asset_lint.resolve.keys import op_name_of, user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG008"
 # dagster/_core/definitions/utils.py check_valid_name: VALID_NAME_REGEX (re.match) and DISALLOWED_NAMES.
@@ -49,12 +50,7 @@ def _show(key: tuple) -> str:
 
 def _kwarg_site(func, names: tuple) -> Site:
     """Where the decorator gives the offending keyword, else the function itself."""
-    for decorator in func.facts.decorators:
-        if decorator[0] == "call":
-            for name, value in decorator[4]:
-                if name in names:
-                    return Site(func.rel, value[1])
-    return Site(func.rel, func.facts.pos)
+    return next((given.site for given in func.keywords if given.name in names), Site(func.rel, func.facts.pos))
 
 
 def _op_findings(definition) -> Iterator[Finding]:
@@ -95,18 +91,13 @@ def _op_findings(definition) -> Iterator[Finding]:
 def _multi_names(func) -> list:
     """(name, site, is_out) for the op name (name= or the function's) and each outs= name of a @multi_asset."""
     names, named = [], False
-    for decorator in func.facts.decorators:
-        if decorator[0] != "call":
-            continue
-        kwargs = dict(decorator[4])
-        given = kwargs.get("name")
-        named = named or given is not None   # any name= at all replaces the function's name
-        if given is not None and given[0] == "const" and isinstance(given[2], str) and given[2]:
-            names.append((given[2], Site(func.rel, given[1]), False))
-        outs = kwargs.get("outs")
-        if outs is not None and outs[0] == "dict":
-            names.extend((k[2], Site(func.rel, k[1]), True) for k, _ in outs[2]
-                         if k is not None and k[0] == "const" and isinstance(k[2], str))
+    for given in func.keywords:
+        if given.name == "name":
+            named = True   # any name= at all replaces the function's name
+            if given.text:
+                names.append((given.text, given.site, False))
+        elif given.name == "outs":
+            names.extend((key, site, True) for key, site in given.keys)
     if not named:
         names.append((func.facts.name, Site(func.rel, func.facts.pos), False))
     return names
@@ -150,15 +141,12 @@ def _spec_stub_findings(graphs) -> Iterator[Finding]:
                              f"the list [{spelled}]", identity=user_string(resolved.key))
 
 
-def _own_findings(definition) -> list:
-    """What the definition alone gives: kept for the next run (Project.derive)."""
-    return [*_op_findings(definition), *_dep_findings(definition)]
-
-
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Names Dagster rejects on @asset-family definitions (8.19, 8.24) and '/' in AssetSpec deps (8.20)."""
+    project, graphs = context.project, context.graphs
     for definition in project.definitions:
         if definition.func is None or definition.kind not in ("asset", "graph_asset", "multi_asset", "observable"):
             continue
-        yield from project.derive(CODE, definition, _own_findings, definition)
+        yield from _op_findings(definition)
+        yield from _dep_findings(definition)
     yield from _spec_stub_findings(graphs)

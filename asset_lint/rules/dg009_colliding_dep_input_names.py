@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from asset_lint.findings import Finding, Related
 from asset_lint.resolve.inputs import dep_input_name
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG009"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding for each deps= entry whose op input name replaces an earlier input's (8.19b)."""
+    project = context.project
     for definition in project.definitions:
         for earlier, later in definition.shadowed_deps:
             name = dep_input_name(later.key)

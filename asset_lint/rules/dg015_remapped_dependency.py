@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG015"
 
@@ -13,8 +14,9 @@ def _spelled_out(key: tuple) -> str:
     return "AssetKey([" + ", ".join(repr(part) for part in key) + "])"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each dependency Dagster silently re-maps by group (R3.2) or table name (R3.3)."""
+    graphs = context.graphs
     reported = set()
     for graph in graphs:
         for resolved in graph.deps:

@@ -9,6 +9,7 @@ from asset_lint.findings import Finding, Site
 from asset_lint.resolve.evaluate import constant_str
 from asset_lint.resolve.keys import coerce_key, key_from_user_string, user_string
 from asset_lint.resolve.values import AssetJob, Call, Definition, JobDef, KeyV, Seq, Unknown
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG016"
 # Definitions a selection may list by object (R6.1); anything else there fails at import on its own.
@@ -181,8 +182,9 @@ def _check_location(graph, produced_anywhere: set, project_complete: bool, setti
                              f"and the sensor never fires{_did_you_mean(graph, key)}", identity=user_string(key))
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding per job, schedule or sensor target no definition of the code location matches (8.28-8.31)."""
+    graphs, settings = context.graphs, context.settings
     produced_anywhere = {key for graph in graphs for key in graph.producers}
     project_complete = all(graph.location.complete for graph in graphs)
     for graph in graphs:

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG018"
 
@@ -20,8 +21,9 @@ def _produced_elsewhere(location, definition) -> bool:
     return any(spec.key in keys and spec.definition.kind not in ("spec", "source") for spec in location.specs)
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each asset check or AssetSpec a load_assets_from_* call silently skips (8.33)."""
+    graphs = context.graphs
     reported = set()
     for graph in graphs:
         location = graph.location

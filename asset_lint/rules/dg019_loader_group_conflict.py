@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG019"
 DEFAULT_GROUP = "default"
@@ -19,8 +20,9 @@ def _dagster_error(definition, key: str, own: str, given: str) -> str:
             f"provided in load_assets_from_modules.")
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at a loader's call for each loaded asset whose own group differs from group_name= (8.34)."""
+    graphs = context.graphs
     reported = set()
     for graph in graphs:
         for loaded in graph.location.loaders:

@@ -5,12 +5,14 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG020"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding per @multi_asset output left out of a non-empty internal_asset_deps (R4.1)."""
+    project = context.project
     for definition in project.definitions:
         for out_name, lost in definition.internal_deps_gaps:
             keys = [d.key for d in lost]

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG021"
 EXECUTABLE = ("materializable", "observable")
@@ -79,8 +80,9 @@ def _cycles(members: list) -> Iterator[Finding]:
                                          "run in dependency order", identity=user_string(key))
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield findings for keys defined twice, and cycles, across the code locations of one workspace."""
+    graphs = context.graphs
     for members in workspaces(graphs).values():
         yield from _duplicates(members)
         yield from _cycles(members)
