@@ -1,7 +1,7 @@
 """Graph: each code location's specs and dependencies -> the asset graph Dagster would build (R3).
 
-Edges live in plain dicts; networkx (~80 ms to import) is loaded only when a graph has a cycle or
-a rule asks for the DiGraph.
+Edges live in plain dicts, and the few walks rules need (reachability, cycles, shortest paths) are
+written here: networkx would cost ~80 ms to import on every run that checks anything.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class ResolvedDep:
 
 
 class AssetGraph:
-    """One code location's asset graph (networkx DiGraph of keys, edges upstream -> downstream)."""
+    """One code location's asset graph: asset keys, with edges upstream -> downstream in `children`."""
 
     def __init__(self, location: CodeLocation) -> None:
         self.location = location
@@ -60,17 +60,10 @@ class AssetGraph:
         self.missing_check_targets = [c.check_target for c in location.checks
                                       if c.check_target is not None and c.check_target.key is not None
                                       and c.check_target.key not in self.producers]
-        self._nx = None
 
-    @property
-    def graph(self):
-        """The location's graph as a networkx DiGraph (upstream -> downstream), built on first use."""
-        if self._nx is None:
-            import networkx as nx
-            self._nx = nx.DiGraph()
-            self._nx.add_nodes_from((k, {"stub": k in self.stubs}) for k in self.children)
-            self._nx.add_edges_from((u, v) for u, vs in self.children.items() for v in vs)
-        return self._nx
+    def edges(self) -> Iterator[tuple]:
+        """(upstream, downstream) for every edge, upstream keys in the order they were first seen."""
+        return ((u, v) for u, vs in self.children.items() for v in vs)
 
     def has_cycle(self) -> bool:
         """Kahn's algorithm: whatever cannot be peeled off in topological order sits on or behind a cycle."""
@@ -160,22 +153,139 @@ class AssetGraph:
         """For each key on a cycle, the shortest cycle through it (as a key list, first == last)."""
         if not self.has_cycle():
             return
-        import networkx as nx
-        for component in sorted(nx.strongly_connected_components(self.graph), key=lambda c: sorted(c)):
+        children = self.children
+        parents = predecessors(children)
+        for component in sorted(strongly_connected(children), key=sorted):
             members = sorted(component)
-            if len(members) == 1 and not self.graph.has_edge(members[0], members[0]):
+            if len(members) == 1 and members[0] not in children[members[0]]:
                 continue
-            sub = self.graph.subgraph(component)
             for key in members:
-                if sub.has_edge(key, key):
+                if key in children[key]:
                     yield [key, key]
                     continue
                 best = None
-                for successor in sorted(sub.successors(key)):
-                    path = nx.shortest_path(sub, successor, key)
+                for successor in sorted(v for v in children[key] if v in component):
+                    path = shortest_path(children, parents, component, successor, key)
                     if best is None or len(path) < len(best):
                         best = path
                 yield [key, *best]
+
+
+def reaches(successors: dict, source, target) -> bool:
+    """Whether a path leads from source to target (a node reaches itself)."""
+    stack, seen = [source], {source}
+    while stack:
+        node = stack.pop()
+        if node == target:
+            return True
+        for nxt in successors.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def predecessors(successors: dict) -> dict:
+    """node -> its predecessors, in the order the edges are listed."""
+    found: dict = {node: [] for node in successors}
+    for u, vs in successors.items():
+        for v in vs:
+            found.setdefault(v, []).append(u)
+    return found
+
+
+def strongly_connected(successors: dict) -> list:
+    """The strongly connected components (sets of nodes) of node -> successors (Tarjan's, without recursion)."""
+    index: dict = {}
+    low: dict = {}
+    stack: list = []
+    on_stack: set = set()
+    components = []
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors.get(root, ())))]
+        while work:
+            node, pending = work[-1]
+            for nxt in pending:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(successors.get(nxt, ()))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
+
+
+def shortest_path(successors: dict, parents: dict, within: set, source, target) -> list:
+    """A shortest path source -> target through nodes of `within`: a search from both ends that
+    meets in the middle, taking edges in the order they are listed (as networkx's does, so that
+    of several shortest paths the same one is found)."""
+    if source == target:
+        return [source]
+    pred, succ = {source: None}, {target: None}
+    forward, reverse = [source], [target]
+    meet = None
+    while forward and reverse and meet is None:
+        if len(forward) <= len(reverse):
+            level, forward = forward, []
+            for v in level:
+                for w in successors.get(v, ()):
+                    if w not in within:
+                        continue
+                    if w not in pred:
+                        forward.append(w)
+                        pred[w] = v
+                    if w in succ:
+                        meet = w
+                        break
+                if meet is not None:
+                    break
+        else:
+            level, reverse = reverse, []
+            for v in level:
+                for w in parents.get(v, ()):
+                    if w not in within:
+                        continue
+                    if w not in succ:
+                        succ[w] = v
+                        reverse.append(w)
+                    if w in pred:
+                        meet = w
+                        break
+                if meet is not None:
+                    break
+    if meet is None:
+        raise ValueError(f"no path from {source} to {target}")
+    path, node = [], meet
+    while node is not None:
+        path.append(node)
+        node = pred[node]
+    path.reverse()
+    node = succ[path[-1]]
+    while node is not None:
+        path.append(node)
+        node = succ[node]
+    return path
 
 
 def build_graphs(project: Project) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.graph import reaches
 from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.values import Definition, JobDef, OpDef
 from asset_lint.rules.context import RuleContext, describe
@@ -29,12 +30,12 @@ def _ops_ordered(graph, writer: OpDef, reader: OpDef) -> bool:
             continue
         if any(isinstance(t, JobDef) for _, t in job.nodes):
             continue  # nested graphs: edges cross graph boundaries asset-lint does not follow
-        import networkx as nx  # only for jobs that both read and write one object
-        edges = nx.DiGraph(job.edges)
-        edges.add_nodes_from(n for n, _ in job.nodes)
+        downstream: dict = {}
+        for upstream, node in job.edges:
+            downstream.setdefault(upstream, []).append(node)
         writer_nodes = [n for n, t in job.nodes if t is writer]
         reader_nodes = [n for n, t in job.nodes if t is reader]
-        if not any(nx.has_path(edges, w, r) for w in writer_nodes for r in reader_nodes):
+        if not any(reaches(downstream, w, r) for w in writer_nodes for r in reader_nodes):
             return False
     return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.graph import shortest_path, strongly_connected
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
@@ -51,19 +52,24 @@ def _duplicates(members: list) -> Iterator[Finding]:
 
 
 def _cycles(members: list) -> Iterator[Finding]:
-    import networkx as nx
-    union = nx.DiGraph()
+    # the edges of all members, each listed once in the order first seen (which of equally short
+    # paths is found depends on it)
+    union: dict = {}       # upstream key -> {downstream key: None}
+    parents: dict = {}     # downstream key -> [upstream keys]
     edge_owners: dict = {}
     for graph in members:
-        for upstream, downstream in graph.graph.edges:
-            union.add_edge(upstream, downstream)
+        for upstream, downstream in graph.edges():
+            if downstream not in union.setdefault(upstream, {}):
+                union[upstream][downstream] = None
+                parents.setdefault(downstream, []).append(upstream)
+            union.setdefault(downstream, {})
             edge_owners.setdefault((upstream, downstream), set()).add(graph.location.name)
-    for component in sorted(nx.strongly_connected_components(union), key=lambda c: sorted(c)):
+    for component in sorted(strongly_connected(union), key=sorted):
         if len(component) < 2:
             continue
         start = min(component)
-        cycle = [start, *nx.shortest_path(union.subgraph(component), next(
-            s for s in sorted(union.successors(start)) if s in component), start)]
+        cycle = [start, *shortest_path(union, parents, component, next(
+            s for s in sorted(union[start]) if s in component), start)]
         owners = [edge_owners[(u, v)] for u, v in zip(cycle, cycle[1:])]
         if set.intersection(*owners):
             continue  # one location holds the whole cycle: DG001 reports it
