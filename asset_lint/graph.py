@@ -247,33 +247,9 @@ def shortest_path(successors: dict, parents: dict, within: set, source, target) 
     meet = None
     while forward and reverse and meet is None:
         if len(forward) <= len(reverse):
-            level, forward = forward, []
-            for v in level:
-                for w in successors.get(v, ()):
-                    if w not in within:
-                        continue
-                    if w not in pred:
-                        forward.append(w)
-                        pred[w] = v
-                    if w in succ:
-                        meet = w
-                        break
-                if meet is not None:
-                    break
+            forward, meet = _search_level(forward, successors, within, pred, succ)
         else:
-            level, reverse = reverse, []
-            for v in level:
-                for w in parents.get(v, ()):
-                    if w not in within:
-                        continue
-                    if w not in succ:
-                        succ[w] = v
-                        reverse.append(w)
-                    if w in pred:
-                        meet = w
-                        break
-                if meet is not None:
-                    break
+            reverse, meet = _search_level(reverse, parents, within, succ, pred)
     if meet is None:
         raise ValueError(f"no path from {source} to {target}")
     path, node = [], meet
@@ -286,6 +262,21 @@ def shortest_path(successors: dict, parents: dict, within: set, source, target) 
         path.append(node)
         node = succ[node]
     return path
+
+
+def _search_level(level: list, neighbours: dict, within: set, reached: dict, other: dict) -> tuple:
+    """One level of a search from one end: the next level, and the first node the other end reached."""
+    found = []
+    for v in level:
+        for w in neighbours.get(v, ()):
+            if w not in within:
+                continue
+            if w not in reached:
+                reached[w] = v
+                found.append(w)
+            if w in other:
+                return found, w
+    return found, None
 
 
 def build_graphs(project: Project) -> list:

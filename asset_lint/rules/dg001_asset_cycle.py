@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import AssetCycle
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
@@ -35,5 +36,5 @@ def check(context: RuleContext) -> Iterator[Finding]:
             related = tuple(Related(s.site, f"'{user_string(k)}' is on the cycle")
                             for k in dict.fromkeys(cycle[1:-1]) for s in graph.producers.get(k, [])[:1])
             for spec in graph.producers.get(key, []):
-                yield Finding.at(spec.site, CODE, f"asset '{user_string(key)}' is on a dependency cycle: {path}; "
-                                 f"{consequence}", identity=user_string(key), related=related)
+                yield Finding.of(spec.site, AssetCycle(user_string(key), path, consequence), identity=user_string(key),
+                                 related=related)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import MissingCheckTarget, MissingUpstreamAsset
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
@@ -94,9 +95,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             else:
                 consequence = "Dagster would silently create an external stub for it"
             hint = _hint(graph, resolved.key, neighbours)
-            yield Finding.at(resolved.dep.site, CODE,
-                             f"nothing in code location '{graph.location.name}' produces asset '{name}'; "
-                             f"{consequence}{hint}", identity=name)
+            yield Finding.of(resolved.dep.site, MissingUpstreamAsset(graph.location.name, name, consequence, hint),
+                             identity=name)
         check_refs = [(dep.site, dep.key, "depends on", "Dagster silently accepts the dependency without "
                        "creating any asset for it") for dep in _missing_check_deps(graph)]
         check_refs += [(target.site, target.key, "targets", "Dagster would silently create an external stub and "
@@ -105,6 +105,5 @@ def check(context: RuleContext) -> Iterator[Finding]:
             name = user_string(key)
             if settings.is_external(name) or key in elsewhere or unknown_elsewhere:
                 continue
-            yield Finding.at(site, CODE, f"asset check {verb} '{name}', which nothing in code location "
-                             f"'{graph.location.name}' produces; {consequence}{_hint(graph, key, neighbours)}",
-                             identity=name)
+            yield Finding.of(site, MissingCheckTarget(verb, name, graph.location.name, consequence,
+                                                      _hint(graph, key, neighbours)), identity=name)

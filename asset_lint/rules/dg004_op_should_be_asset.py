@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import OpPersistsObject
 from asset_lint.resolve.ops import job_ops
 from asset_lint.rules.context import RuleContext
 
@@ -52,6 +53,4 @@ def check(context: RuleContext) -> Iterator[Finding]:
         elif writes:
             reasons.append(f"it writes with {writes[0].method}()")
         if reasons:
-            yield Finding.at(op.site, CODE, f"op '{op.name}' persists a long-lived object: {'; '.join(reasons)}; "
-                             "Dagster cannot track its lineage or freshness: declare it as an @asset",
-                             identity=op.name)
+            yield Finding.of(op.site, OpPersistsObject(op.name, '; '.join(reasons)), identity=op.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import UndeclaredDataDependency
 from asset_lint.graph import reaches
 from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.values import Definition, JobDef, OpDef
@@ -60,7 +61,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                         else _ops_ordered(graph, writer, reader)
                     if ordered:
                         continue
-                    yield Finding.at(use.site, CODE, f"{describe(reader)} reads {use.label}, which {describe(writer)} "
-                                     f"({writer.site.label()}) writes, but declares no dependency on it; Dagster may "
-                                     "run them in any order", identity=use.object,
+                    message = UndeclaredDataDependency(describe(reader), use.label, describe(writer),
+                                                       writer.site.label())
+                    yield Finding.of(use.site, message, identity=use.object,
                                      related=(Related(write.site, f"{describe(writer)} writes it here"),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import StringDeps
 from asset_lint.rules.context import RuleContext
 
 CODE = "DG006"
@@ -20,6 +21,4 @@ def check(context: RuleContext) -> Iterator[Finding]:
     for site, chars in sorted(by_site.items()):
         chars = list(dict.fromkeys(chars))
         stubs = ", ".join(f"'{c}'" for c in chars)
-        yield Finding.at(site, CODE, f"deps= is a string, not a list: Dagster iterates it character by character and "
-                         f"silently depends on one-letter assets {stubs}; write deps=[...] around the key",
-                         identity="".join(chars))
+        yield Finding.of(site, StringDeps(stubs), identity="".join(chars))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
+from asset_lint.messages import IgnoredAssetParameter
 from asset_lint.resolve.inputs import ANNOTATION_RESOURCE, ANNOTATION_UNKNOWN, CONTEXT_NAMES
 from asset_lint.rules.context import RuleContext
 
@@ -29,8 +30,5 @@ def check(context: RuleContext) -> Iterator[Finding]:
             if param.name == "config" or func.annotations[index] in (ANNOTATION_RESOURCE, ANNOTATION_UNKNOWN):
                 continue  # R2.1.2-3: Dagster reads config and resources by name and annotation, whatever the kind
             how = "keyword-only (after *)" if param.kind == "kwonly" else "positional-only (before /)"
-            yield Finding.at(Site(func.rel, param.pos), CODE,
-                             f"parameter '{param.name}' of asset function '{func.facts.name}' is {how}: Dagster "
-                             "silently does not make it an input, so no dependency is drawn and materializing "
-                             "fails (DagsterInvalidConfigError); make it a plain parameter",
+            yield Finding.of(Site(func.rel, param.pos), IgnoredAssetParameter(param.name, func.facts.name, how),
                              identity=f"{func.facts.name}.{param.name}")

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from typing import Optional
 
 from asset_lint.findings import Finding, Site
+from asset_lint.messages import (
+    DashInOutputName, InvalidDepInputName, InvalidMultiAssetName, InvalidOpNameFromKey,
+    InvalidSpecOutputName, SlashInSpecDep)
 from asset_lint.resolve.inputs import dep_input_name, own_dep_inputs
 from asset_lint.resolve.keys import op_name_of, user_string
 from asset_lint.rules.context import RuleContext
@@ -62,30 +65,25 @@ def _op_findings(definition) -> Iterator[Finding]:
         if problem:
             # an observable source asset's op is built with the repository (S2), the others at import (S0)
             refused = _REFUSED_AT_LOAD if definition.kind == "observable" else _REFUSED
-            yield Finding.at(_kwarg_site(func, _NAME_KWARGS), CODE,
-                             f"asset key {_show(key)} gives the op name \"{op_name}\": Dagster would refuse "
-                             f"it, {refused} \"is not a valid name in Dagster. {problem}\"); {_fix(key)}",
+            yield Finding.of(_kwarg_site(func, _NAME_KWARGS),
+                             InvalidOpNameFromKey(_show(key), op_name, refused, problem, _fix(key)),
                              identity=user_string(key))
     elif definition.kind == "multi_asset":
         for name, site, is_out in _multi_names(func):
             problem = name_problem(name)
             if problem and is_out and "-" in name and not name_problem(name.replace("-", "_")):
-                yield Finding.at(site, CODE, f"@multi_asset output name \"{name}\": Dagster renames it \""
-                                 f"{name.replace('-', '_')}\" and then fails to import the module (KeyError: "
-                                 f"'{name}'); use '_' instead of '-'", identity=name)
+                yield Finding.of(site, DashInOutputName(name, name.replace('-', '_')), identity=name)
             elif problem:
                 what = "output" if is_out else "op"
-                yield Finding.at(site, CODE, f"@multi_asset {what} name \"{name}\": Dagster would refuse it, "
-                                 f"{_REFUSED} \"is not a valid name in Dagster. {problem}\"); {_fix((name,))}",
+                yield Finding.of(site, InvalidMultiAssetName(what, name, _REFUSED, problem, _fix((name,))),
                                  identity=name)
         for spec in definition.specs:
             if spec.key is not None and spec.site != definition.site:  # specs=[AssetSpec(...)]: output names
                 problem = name_problem(op_name_of(spec.key))
                 if problem:
-                    yield Finding.at(spec.site, CODE, f"AssetSpec key {_show(spec.key)} gives the output "
-                                     f"name \"{op_name_of(spec.key)}\": Dagster would refuse it, {_REFUSED} \"is not "
-                                     f"a valid name in Dagster. {problem}\"); {_fix(spec.key)}",
-                                     identity=user_string(spec.key))
+                    yield Finding.of(spec.site,
+                                     InvalidSpecOutputName(_show(spec.key), op_name_of(spec.key), _REFUSED, problem,
+                                                           _fix(spec.key)), identity=user_string(spec.key))
 
 
 def _multi_names(func) -> list:
@@ -117,9 +115,8 @@ def _dep_findings(definition) -> Iterator[Finding]:
     for dep, name in named:
         problem = name_problem(name, allow=("config",))  # InputDefinition allows "config"
         if problem:
-            yield Finding.at(dep.site, CODE, f"deps entry {_show(dep.key)} becomes the op input \"{name}\": "
-                             f"Dagster would refuse it, {_REFUSED} \"is not a valid name in Dagster. {problem}\"); "
-                             f"{_fix(dep.key)}", identity=user_string(dep.key))
+            yield Finding.of(dep.site, InvalidDepInputName(_show(dep.key), name, _REFUSED, problem, _fix(dep.key)),
+                             identity=user_string(dep.key))
 
 
 def _spec_stub_findings(graphs) -> Iterator[Finding]:
@@ -135,10 +132,8 @@ def _spec_stub_findings(graphs) -> Iterator[Finding]:
             split = tuple("/".join(resolved.key).split("/"))
             known = f"; {list(split)} is defined in '{graph.location.name}'" if graph.produces(split) else ""
             spelled = ", ".join(f'"{part}"' for part in split)
-            yield Finding.at(dep.site, CODE, f"AssetSpec deps entry {list(resolved.key)} is ONE key component "
-                             f"containing '/': Dagster would silently create an external stub with key "
-                             f"{list(resolved.key)} instead of depending on {list(split)}{known}; spell the key as "
-                             f"the list [{spelled}]", identity=user_string(resolved.key))
+            yield Finding.of(dep.site, SlashInSpecDep(list(resolved.key), list(split), known, spelled),
+                             identity=user_string(resolved.key))
 
 
 def check(context: RuleContext) -> Iterator[Finding]:

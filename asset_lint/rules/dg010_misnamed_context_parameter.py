@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
+from asset_lint.messages import LateContextParameter, MisnamedContextParameter
 from asset_lint.resolve.inputs import ANNOTATION_CONTEXT, CONTEXT_NAMES
 from asset_lint.rules.context import RuleContext, resolved_parameter
 
@@ -47,8 +48,7 @@ def _first_param(graphs, owner, is_asset: bool):
     else:
         effect = "an op input that nothing can provide (a job using the op fails to load: \"has no way of being " \
                  "resolved\")"
-    return Finding.at(site, CODE, f"first parameter '{param.name}' of '{func.facts.name}' is not the context: "
-                      f"{_CONTEXT_HINT}; Dagster would make it {effect}; rename it to 'context'",
+    return Finding.of(site, MisnamedContextParameter(param.name, func.facts.name, _CONTEXT_HINT, effect),
                       identity=f"{func.facts.name}.{param.name}")
 
 
@@ -57,11 +57,8 @@ def _late_context(owner):
     func = owner.func
     for param in func.facts.params[1:]:
         if param.name == "context" and param.kind in ("normal", "posonly", "kwonly"):
-            return Finding.at(Site(func.rel, param.pos), CODE,
-                              f"parameter 'context' of '{func.facts.name}' is not the first: Dagster takes only the "
-                              "first parameter as the context and would refuse an input named context, so the "
-                              "module fails to import (\"\\\"context\\\" is not a valid name in Dagster\"); move it "
-                              "first", identity=f"{func.facts.name}.context")
+            return Finding.of(Site(func.rel, param.pos), LateContextParameter(func.facts.name),
+                              identity=f"{func.facts.name}.context")
     return None
 
 

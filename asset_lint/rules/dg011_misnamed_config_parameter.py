@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
+from asset_lint.messages import MisnamedConfigParameter
 from asset_lint.resolve.inputs import ANNOTATION_CONFIG, CONTEXT_NAMES
 from asset_lint.rules.context import RuleContext, resolved_parameter
 
@@ -33,8 +34,5 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 effect = f"an input that silently loads asset '{'/'.join(resolved.key)}' instead of the run config"
             else:
                 effect = f"an input on asset '{param.name}' instead of the run config"
-            yield Finding.at(site, CODE,
-                             f"parameter '{param.name}' of '{func.facts.name}' is annotated with a Config class but "
-                             f"only a parameter named config receives run config: Dagster would make it {effect}, "
-                             "with at most a ConfigArgumentWarning (\"Did you mean to name this parameter 'config' "
-                             "instead?\"); rename it to 'config'", identity=f"{func.facts.name}.{param.name}")
+            yield Finding.of(site, MisnamedConfigParameter(param.name, func.facts.name, effect),
+                             identity=f"{func.facts.name}.{param.name}")

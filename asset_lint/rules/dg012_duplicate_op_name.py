@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import DuplicateOpName
 from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.values import OP_BACKED_KINDS, Const, JobDef
 from asset_lint.rules.context import RuleContext, describe
@@ -92,9 +93,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                                  for o in others for j in by_site[o.owner.site])
                 error = ("\"Detected conflicting node definitions with the same name\"" if shared_job
                          else f"\"Conflicting definitions found in repository with name '{name}'\"")
-                yield Finding.at(node.owner.site, CODE,
-                                 f"{describe(node.owner)} has op name '{name}', as does "
-                                 + ", ".join(_label(o) for o in others)
-                                 + f"; Dagster fails to load the code location ({error}): give one of them "
-                                 "another name", identity=name,
+                yield Finding.of(node.owner.site,
+                                 DuplicateOpName(describe(node.owner), name, ", ".join(_label(o) for o in others),
+                                                 error), identity=name,
                                  related=tuple(Related(o.owner.site, f"op name '{name}' here") for o in others))

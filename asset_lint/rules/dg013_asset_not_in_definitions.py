@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from asset_lint.findings import Finding
+from asset_lint.messages import AssetNotInDefinitions
 from asset_lint.resolve.values import OP_BACKED_KINDS
 from asset_lint.rules.context import RuleContext, describe
 
@@ -54,8 +55,6 @@ def check(context: RuleContext) -> Iterator[Finding]:
             continue
         if not all(location.complete for location in owners):
             continue  # something in these Definitions is unknown: the asset may be among it (R5.1)
-        yield Finding.at(definition.site, CODE,
-                         f"{describe(definition)} is defined in '{definition.module}' but never reaches the "
-                         f"Definitions of code location '{owners[0].name}'; Dagster silently leaves it out of the "
-                         "asset graph: list it in Definitions(assets=[...]) or load its module",
+        yield Finding.of(definition.site,
+                         AssetNotInDefinitions(describe(definition), definition.module, owners[0].name),
                          identity=definition.name)

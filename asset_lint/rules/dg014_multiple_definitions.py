@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related, Site
+from asset_lint.messages import MultipleDefinitions
 from asset_lint.rules.context import RuleContext
 
 CODE = "DG014"
@@ -25,8 +26,5 @@ def check(context: RuleContext) -> Iterator[Finding]:
             how = ("it is imported by name, which makes it a module attribute too; import its module instead"
                    if binding.kind == "from" else
                    "keep one, building the others inside a function or in one expression")
-            yield Finding.at(Site(rel, binding.pos), CODE,
-                             f"'{name}' is another Definitions object at module scope of '{module}' ({names}); "
-                             "Dagster refuses to load the code location (\"Cannot have more than one Definitions "
-                             f"object defined at module scope\"): {how}",
-                             identity=name, related=(Related(Site(rel, kept.pos), f"'{kept_name}' defined here"),))
+            yield Finding.of(Site(rel, binding.pos), MultipleDefinitions(name, module, names, how), identity=name,
+                             related=(Related(Site(rel, kept.pos), f"'{kept_name}' defined here"),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import RemappedDependency
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
@@ -34,6 +35,5 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 fix = f"declare the input with AssetIn(key={_spelled_out(actual)})"
             else:
                 fix = f"write the full key, {_spelled_out(actual)}"
-            yield Finding.at(resolved.dep.site, CODE,
-                             f"Dagster silently resolves '{user_string(written)}' to '{user_string(actual)}', {why}; "
-                             f"the code names one key and the graph links another: {fix}", identity=user_string(actual))
+            yield Finding.of(resolved.dep.site, RemappedDependency(user_string(written), user_string(actual), why, fix),
+                             identity=user_string(actual))

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from asset_lint.findings import Finding
+from asset_lint.messages import MissingResource, UnprovidedResource, UnrequiredResource
 from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.resources import Requirements, constant_keys
 from asset_lint.resolve.values import Call, JobDef, OpDef
@@ -48,9 +49,8 @@ def _findings(owner, reqs: Requirements, provided: Optional[set], where: str) ->
             if key in available:
                 continue
             noun, name, node = _NOUN[kind], describe(owner), _node_name(owner)
-            yield Finding.at(owner.site, CODE, f"{name} requires {noun} '{key}', which {where} does not provide: "
-                             f"Dagster fails to load the code location (\"{noun} with key '{key}' required by op "
-                             f"'{node}' ... was not provided\"){_hint(key, available)}", identity=key)
+            yield Finding.of(owner.site, MissingResource(name, noun, key, where, node, _hint(key, available)),
+                             identity=key)
     if not reqs.body_known:
         return
     for key in reqs.body_uses:
@@ -58,15 +58,9 @@ def _findings(owner, reqs: Requirements, provided: Optional[set], where: str) ->
             continue
         name = describe(owner)
         if provided is not None and key in provided | reqs.own:
-            yield Finding.at(owner.site, CODE, f"{name} uses context.resources.{key} without requiring it: Dagster "
-                             f"gives an op only the resources it requires, so every run fails with "
-                             f"DagsterUnknownResourceError (\"Unknown resource `{key}`\"); add '{key}' to "
-                             f"required_resource_keys", identity=key)
+            yield Finding.of(owner.site, UnrequiredResource(name, key), identity=key)
         elif provided is not None:
-            yield Finding.at(owner.site, CODE, f"{name} uses context.resources.{key}, which it does not require and "
-                             f"{where} does not provide: Dagster loads it, but every run fails with "
-                             f"DagsterUnknownResourceError (\"Unknown resource `{key}`\"){_hint(key, provided)}",
-                             identity=key)
+            yield Finding.of(owner.site, UnprovidedResource(name, key, where, _hint(key, provided)), identity=key)
 
 
 def _node_name(owner) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import LoaderDropsDefinition
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
@@ -47,8 +48,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                     fix = "pass include_specs=True or list the spec in Definitions(assets=...)"
                     identity = user_string(key)
                 reported.add(id(definition))
-                yield Finding.at(definition.site, CODE,
-                                 f"{loaded.loader or 'the loader'} at {loaded.site.label()} skips {what}: "
-                                 f"Dagster silently leaves it out of code location '{location.name}'; {fix}",
-                                 identity=identity,
+                yield Finding.of(definition.site,
+                                 LoaderDropsDefinition(loaded.loader or 'the loader', loaded.site.label(), what,
+                                                       location.name, fix), identity=identity,
                                  related=(Related(loaded.site, f"{loaded.loader or 'the loader'} drops it here"),))

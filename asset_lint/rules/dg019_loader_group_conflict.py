@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import LoaderGroupConflict
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
@@ -41,8 +42,6 @@ def check(context: RuleContext) -> Iterator[Finding]:
                         continue
                     reported.add((loaded.site, key))
                     error = _dagster_error(definition, key, own, given)
-                    yield Finding.at(loaded.site, CODE,
-                                     f"{loaded.loader}(group_name='{given}') loads '{key}', whose own group_name is "
-                                     f"'{own}': Dagster fails at this call (\"{error}\"); drop one of the two "
-                                     "group names", identity=key,
+                    yield Finding.of(loaded.site, LoaderGroupConflict(loaded.loader, given, key, own, error),
+                                     identity=key,
                                      related=(Related(spec.site, f"'{key}' sets group_name='{own}' here"),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import InternalDepsGap
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
@@ -19,8 +20,4 @@ def check(context: RuleContext) -> Iterator[Finding]:
             if any(key is None or d.uncertain for key, d in zip(keys, lost)):
                 continue  # an input we cannot name: what the output loses is unknown
             names = ", ".join(f"'{user_string(k)}'" for k in dict.fromkeys(keys))
-            yield Finding.at(definition.site, CODE,
-                             f"output '{out_name}' of multi-asset '{definition.name}' is missing from "
-                             f"internal_asset_deps: Dagster silently gives it no dependencies at all (not on "
-                             f"{names}); list it, with set() if it truly depends on nothing",
-                             identity=out_name)
+            yield Finding.of(definition.site, InternalDepsGap(out_name, definition.name, names), identity=out_name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import CrossLocationCycle, CrossLocationDuplicate
 from asset_lint.graph import shortest_path, strongly_connected
 from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
@@ -42,12 +43,8 @@ def _duplicates(members: list) -> Iterator[Finding]:
                     continue  # one observes, the other materializes: Dagster allows that pair
                 spec = next(s for s in own[key] if s.kind in kinds)
                 there = next(s for s in theirs[key] if s.kind in kinds)
-                yield Finding.at(spec.site, CODE,
-                                 f"asset '{user_string(key)}' is also {spec.kind} in code location "
-                                 f"'{other.location.name}' ({there.site.label()}) of the same workspace: Dagster "
-                                 f"loads both locations and only warns that one {spec.kind} node is allowed per "
-                                 "key; keep one definition and declare the key as an AssetSpec in the other",
-                                 identity=user_string(key),
+                message = CrossLocationDuplicate(user_string(key), spec.kind, other.location.name, there.site.label())
+                yield Finding.of(spec.site, message, identity=user_string(key),
                                  related=(Related(there.site, f"'{user_string(key)}' defined here"),))
 
 
@@ -79,11 +76,9 @@ def _cycles(members: list) -> Iterator[Finding]:
             for graph in members:
                 for spec in graph.producers.get(key, []):
                     if spec.kind in EXECUTABLE:
-                        yield Finding.at(spec.site, CODE,
-                                         f"asset '{user_string(key)}' is on a dependency cycle across code "
-                                         f"locations {', '.join(repr(n) for n in locations)}: {path}; Dagster "
-                                         "never checks across locations, loads both, and the assets can never "
-                                         "run in dependency order", identity=user_string(key))
+                        yield Finding.of(spec.site,
+                                         CrossLocationCycle(user_string(key), ', '.join(repr(n) for n in locations),
+                                                            path), identity=user_string(key))
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
