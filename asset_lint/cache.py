@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from asset_lint import __version__
+from asset_lint import __version__, messages
 from asset_lint.extract.facts import SCHEMA_VERSION, FileFacts
 
 CACHE_DIR = ".asset_lint_cache"
@@ -48,6 +48,7 @@ _ALLOWED = {("asset_lint.extract.facts", n) for n in
             ("FileFacts", "FunctionFacts", "ClassFacts", "Param", "StorageAccess", "Invocation", "Binding",
              "SyntaxProblem")}
 _ALLOWED |= {("asset_lint.findings", n) for n in ("Finding", "Site", "Related")}
+_ALLOWED |= {("asset_lint.messages", message.__name__) for message in messages.ALL}   # what findings say
 _ALLOWED |= {("builtins", n) for n in ("frozenset", "set", "dict", "list", "tuple")}
 
 

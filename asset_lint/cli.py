@@ -85,7 +85,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 0
         from asset_lint.engine import analyse
         if args.command == "graph":
-            from asset_lint.graph import graph_payload
+            from asset_lint.report.graph import graph_payload
             from asset_lint.report.json import render_graph
             analysis = analyse(args.paths, {"select": ()}, use_cache=False, locations=args.location)
             sys.stdout.write(render_graph(graph_payload(analysis.project, analysis.graphs)))

@@ -444,10 +444,11 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
     internal.extend(_internal_finding(rel, pos, exc) for rel, pos, exc in project.internal_errors)
     graphs = build_graphs(project)
     # every rule runs: selection is a filter (below), so one run's findings serve any selection later
-    from asset_lint.rules import ALL
+    from asset_lint.rules import ALL, RuleContext
+    context = RuleContext(project, graphs, settings)
     for rule in ALL:
         try:
-            findings.extend(rule.check(project, graphs, settings))
+            findings.extend(rule.check(context))
         except Exception as exc:  # one rule's bug must not hide the other rules' findings
             internal.append(_internal_finding("", (1, 0, 1, 0), exc, rule.CODE))
     findings.extend(internal)

@@ -1,7 +1,7 @@
 """Graph: each code location's specs and dependencies -> the asset graph Dagster would build (R3).
 
-Edges live in plain dicts; networkx (~80 ms to import) is loaded only when a graph has a cycle or
-a rule asks for the DiGraph.
+Edges live in plain dicts, and the few walks rules need (reachability, cycles, shortest paths) are
+written here: networkx would cost ~80 ms to import on every run that checks anything.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class ResolvedDep:
 
 
 class AssetGraph:
-    """One code location's asset graph (networkx DiGraph of keys, edges upstream -> downstream)."""
+    """One code location's asset graph: asset keys, with edges upstream -> downstream in `children`."""
 
     def __init__(self, location: CodeLocation) -> None:
         self.location = location
@@ -60,19 +60,10 @@ class AssetGraph:
         self.missing_check_targets = [c.check_target for c in location.checks
                                       if c.check_target is not None and c.check_target.key is not None
                                       and c.check_target.key not in self.producers]
-        self._nx = None
-        self._storage_owners: Optional[list] = None   # see storage_owners
-        self._storage_uses: Optional[list] = None
 
-    @property
-    def graph(self):
-        """The location's graph as a networkx DiGraph (upstream -> downstream), built on first use."""
-        if self._nx is None:
-            import networkx as nx
-            self._nx = nx.DiGraph()
-            self._nx.add_nodes_from((k, {"stub": k in self.stubs}) for k in self.children)
-            self._nx.add_edges_from((u, v) for u, vs in self.children.items() for v in vs)
-        return self._nx
+    def edges(self) -> Iterator[tuple]:
+        """(upstream, downstream) for every edge, upstream keys in the order they were first seen."""
+        return ((u, v) for u, vs in self.children.items() for v in vs)
 
     def has_cycle(self) -> bool:
         """Kahn's algorithm: whatever cannot be peeled off in topological order sits on or behind a cycle."""
@@ -162,137 +153,132 @@ class AssetGraph:
         """For each key on a cycle, the shortest cycle through it (as a key list, first == last)."""
         if not self.has_cycle():
             return
-        import networkx as nx
-        for component in sorted(nx.strongly_connected_components(self.graph), key=lambda c: sorted(c)):
+        children = self.children
+        parents = predecessors(children)
+        for component in sorted(strongly_connected(children), key=sorted):
             members = sorted(component)
-            if len(members) == 1 and not self.graph.has_edge(members[0], members[0]):
+            if len(members) == 1 and members[0] not in children[members[0]]:
                 continue
-            sub = self.graph.subgraph(component)
             for key in members:
-                if sub.has_edge(key, key):
+                if key in children[key]:
                     yield [key, key]
                     continue
                 best = None
-                for successor in sorted(sub.successors(key)):
-                    path = nx.shortest_path(sub, successor, key)
+                for successor in sorted(v for v in children[key] if v in component):
+                    path = shortest_path(children, parents, component, successor, key)
                     if best is None or len(path) < len(best):
                         best = path
                 yield [key, *best]
 
 
-def decorated_functions(project: Project) -> list:
-    """(owner, is_asset) for each @asset / @multi_asset and each @op with a function: whose parameters
-    Dagster reads as context, config, resources and inputs."""
-    found = project.shared.get("decorated_functions")   # DG010 and DG011 both ask
-    if found is None:
-        found = project.shared["decorated_functions"] = \
-            [(d, True) for d in project.definitions if d.func is not None and d.kind in ("asset", "multi_asset")] \
-            + [(op, False) for op in project.ops if op.func is not None]
+def reaches(successors: dict, source, target) -> bool:
+    """Whether a path leads from source to target (a node reaches itself)."""
+    stack, seen = [source], {source}
+    while stack:
+        node = stack.pop()
+        if node == target:
+            return True
+        for nxt in successors.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def predecessors(successors: dict) -> dict:
+    """node -> its predecessors, in the order the edges are listed."""
+    found: dict = {node: [] for node in successors}
+    for u, vs in successors.items():
+        for v in vs:
+            found.setdefault(v, []).append(u)
     return found
 
 
-def resolved_parameter(graphs: list, site) -> Optional[ResolvedDep]:
-    """What an asset function's parameter became as an input, in the first complete code location; None if unknown."""
-    for graph in graphs:
-        resolved = graph.resolved_at(site, "param") if graph.location.complete else None
-        if resolved is not None:
-            return resolved
-    return None
+def strongly_connected(successors: dict) -> list:
+    """The strongly connected components (sets of nodes) of node -> successors (Tarjan's, without recursion)."""
+    index: dict = {}
+    low: dict = {}
+    stack: list = []
+    on_stack: set = set()
+    components = []
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors.get(root, ())))]
+        while work:
+            node, pending = work[-1]
+            for nxt in pending:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(successors.get(nxt, ()))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
+
+
+def shortest_path(successors: dict, parents: dict, within: set, source, target) -> list:
+    """A shortest path source -> target through nodes of `within`: a search from both ends that
+    meets in the middle, taking edges in the order they are listed (as networkx's does, so that
+    of several shortest paths the same one is found)."""
+    if source == target:
+        return [source]
+    pred, succ = {source: None}, {target: None}
+    forward, reverse = [source], [target]
+    meet = None
+    while forward and reverse and meet is None:
+        if len(forward) <= len(reverse):
+            forward, meet = _search_level(forward, successors, within, pred, succ)
+        else:
+            reverse, meet = _search_level(reverse, parents, within, succ, pred)
+    if meet is None:
+        raise ValueError(f"no path from {source} to {target}")
+    path, node = [], meet
+    while node is not None:
+        path.append(node)
+        node = pred[node]
+    path.reverse()
+    node = succ[path[-1]]
+    while node is not None:
+        path.append(node)
+        node = succ[node]
+    return path
+
+
+def _search_level(level: list, neighbours: dict, within: set, reached: dict, other: dict) -> tuple:
+    """One level of a search from one end: the next level, and the first node the other end reached."""
+    found = []
+    for v in level:
+        for w in neighbours.get(v, ()):
+            if w not in within:
+                continue
+            if w not in reached:
+                reached[w] = v
+                found.append(w)
+            if w in other:
+                return found, w
+    return found, None
 
 
 def build_graphs(project: Project) -> list:
     """One AssetGraph per code location, in location order."""
     return [AssetGraph(location) for location in project.locations]
-
-
-def job_ops(job, seen: frozenset = frozenset()) -> list:
-    """Every op a job or graph runs, through nested graphs."""
-    from asset_lint.resolve.values import JobDef, OpDef
-    ops = []
-    for _, target in job.nodes:
-        if isinstance(target, OpDef):
-            ops.append(target)
-        elif isinstance(target, JobDef) and id(target) not in seen:
-            ops.extend(job_ops(target, seen | {id(job)}))
-    return ops
-
-
-def storage_owners(graph: AssetGraph) -> list:
-    """The assets (definitions) and ops of one code location whose bodies may touch storage."""
-    if graph._storage_owners is not None:
-        return graph._storage_owners   # DG003 and DG005 both ask
-    from asset_lint.resolve.values import JobDef
-    owners, seen = [], set()
-    for spec in graph.location.specs:
-        if spec.kind == "materializable" and id(spec.definition) not in seen:
-            seen.add(id(spec.definition))
-            owners.append(spec.definition)
-    for job in graph.location.jobs:
-        if isinstance(job, JobDef):
-            for op in job_ops(job):
-                if id(op) not in seen:
-                    seen.add(id(op))
-                    owners.append(op)
-    graph._storage_owners = owners
-    return owners
-
-
-def storage_uses(project: Project, graph: AssetGraph) -> list:
-    """(owner, its evaluated storage reads and writes) for each of storage_owners(graph) that has any."""
-    if graph._storage_uses is None:
-        graph._storage_uses = [(owner, uses) for owner in storage_owners(graph)
-                               for uses in [project.storage(owner)] if uses]
-    return graph._storage_uses
-
-
-def describe(owner) -> str:
-    """`op 'name'` or `asset 'key'`, as messages name things."""
-    from asset_lint.resolve.values import OpDef
-    if isinstance(owner, OpDef):
-        return f"op '{owner.name}'"
-    keys = [s.key for s in owner.specs if s.key]
-    return f"asset '{'/'.join(keys[0])}'" if len(keys) == 1 else f"{owner.kind} '{owner.name}'"
-
-
-def _definition_line(spec: SpecNode) -> int:
-    """Dagster's line for a definition: the decorated function's first line (its first decorator)."""
-    func = getattr(spec.definition, "func", None)
-    if func is not None and spec.site == spec.definition.site and func.facts.first_line:
-        return func.facts.first_line
-    return spec.site.line
-
-
-def graph_payload(project: Project, graphs: list) -> dict:
-    """`asset-lint graph --format json`: assets (declared keys only), ops, jobs, code locations."""
-    from asset_lint.resolve.values import AssetJob, JobDef
-    assets, jobs, op_jobs = [], [], {}
-    for graph in graphs:
-        name = graph.location.name
-        deps_of: dict = {}
-        for resolved in graph.deps:
-            if resolved.key is not None:
-                deps_of.setdefault(id(resolved.downstream), set()).add(resolved.key)
-        for spec in graph.location.specs:
-            if spec.key is None:
-                continue
-            assets.append({
-                "key": user_string(spec.key),
-                "deps": sorted(user_string(k) for k in deps_of.get(id(spec), ())),
-                "kind": spec.kind, "group": spec.group, "filename": spec.site.path, "line": _definition_line(spec),
-                "location": name,
-            })
-        for job in graph.location.jobs:
-            if isinstance(job, JobDef):
-                for op in job_ops(job):
-                    op_jobs.setdefault(id(op), []).append(job.name)
-                jobs.append({"name": job.name, "kind": "op_job" if job.kind == "job" else "graph",
-                             "ops": [n for n, _ in job.nodes], "edges": [list(e) for e in job.edges],
-                             "filename": job.site.path, "line": job.site.line, "location": name})
-            elif isinstance(job, AssetJob):
-                jobs.append({"name": job.name, "kind": "asset_job", "ops": [], "edges": [],
-                             "filename": job.site.path, "line": job.site.line, "location": name})
-    ops = [{"name": op.name, "filename": op.site.path, "line": op.site.line,
-            "jobs": sorted(set(op_jobs.get(id(op), [])))} for op in project.ops]
-    locations = [{"name": g.location.name, "module": g.location.module, "declared_in": g.location.declared_in,
-                  "complete": g.location.complete, "unknown": g.location.reasons} for g in graphs]
-    return {"assets": assets, "ops": ops, "jobs": jobs, "locations": locations}

@@ -23,7 +23,7 @@ def make_project(root: Path, files: dict) -> Path:
 def graph_of(root: Path) -> dict:
     """{location: {key: sorted deps}} as asset-lint derives it."""
     from asset_lint.engine import analyse
-    from asset_lint.graph import graph_payload
+    from asset_lint.report.graph import graph_payload
     analysis = analyse([str(root)], {"select": ()}, use_cache=False)
     payload = graph_payload(analysis.project, analysis.graphs)
     result: dict = {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from asset_lint.resolve.values import Definition, Func, JobDef, OpDef, SpecNode, Unknown
+from asset_lint.resolve.values import Definition, JobDef, OpDef, SpecNode, Unknown
 
 # The evaluator and its Dagster knowledge load on first use (build_project), so that a run whose
 # findings come from the cache does not pay for importing them.
@@ -17,50 +17,26 @@ __all__ = ["Project", "build_project", "SpecNode", "Definition", "OpDef", "JobDe
 
 @dataclass
 class Project:
-    """The resolved project: every module's facts, the code locations, and all module-level definitions."""
+    """The resolved project: every module's facts, the code locations, and all module-level definitions.
+
+    Finished: rules read these fields (and the values they hold) and evaluate nothing (resolve.finish).
+    """
 
     root: Path
     facts: dict                                   # rel path -> FileFacts
-    evaluator: object                             # resolve.evaluate.Evaluator
+    evaluator: object                             # resolve.evaluate.Evaluator: for the snapshot, never for rules
     locations: list
     definitions: list = field(default_factory=list)   # module-level asset definitions, in file order
     ops: list = field(default_factory=list)
     jobs: list = field(default_factory=list)
     internal_errors: list = field(default_factory=list)   # (rel, pos, exception): reported as DG999
     data_files: list = field(default_factory=list)        # non-Python files read (dbt manifests)
-    derived: dict = field(default_factory=dict)           # (kind, id(owner)) -> (owner, value): see derive
-    keep_derived: bool = True   # False when no snapshot will be kept: memory over reuse (100,000 modules)
-    shared: dict = field(default_factory=dict)   # what several rules compute from the whole project, once per run
-
-    # kinds several rules ask for: memoised for the run even when nothing is kept for the next
-    ASKED_AGAIN = frozenset({"storage"})
-
-    def derive(self, kind: str, owner, compute, *args):
-        """What `compute(*args)` gives for `owner` (a definition, op or function), computed once.
-
-        Kept in the resolved snapshot: a run after an edit computes it again only for owners whose
-        module is stale. So `compute` must read nothing but the owner and what its module's
-        evaluation reaches (its decorator, function facts and values), never the project at large.
-        """
-        key = (kind, id(owner))
-        found = self.derived.get(key)
-        if found is None:
-            if not self.keep_derived and kind not in self.ASKED_AGAIN:
-                return compute(*args)   # asked for once an owner: nothing to keep it for
-            found = self.derived[key] = (owner, compute(*args))
-        return found[1]
-
-    def storage(self, owner) -> list:
-        """Evaluated storage reads/writes of an op's or asset's body."""
-        func: Optional[Func] = getattr(owner, "func", None)
-        if func is None:
-            return []
-        return self.derive("storage", func, _storage_uses, self.evaluator, func)
-
-
-def _storage_uses(evaluator, func) -> list:
-    from asset_lint.resolve.storage import storage_uses   # only when some body is read
-    return storage_uses(evaluator, func)
+    modules: dict = field(default_factory=dict)           # module -> FileFacts as resolve read them
+    packages: set = field(default_factory=set)            # every dotted prefix of a module name
+    # code location module -> [(name, Binding)] of its module-scope Definitions objects, in binding
+    # order; None when a star import may bring more or a @definitions function takes precedence (R5.7)
+    definitions_objects: dict = field(default_factory=dict)
+    binds_resources_elsewhere: bool = True   # some with_resources(...) call: resources bound outside Definitions
 
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
@@ -70,8 +46,8 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
 
     snapshot: a resolve.snapshot.Snapshot of this project, whose values are taken for every module
     not in `stale` (the modules of changed files, and all that depend on them); `guarded`: see
-    snapshot.guarded_names. track: record what a snapshot needs (which module depends on which, what
-    rules derive); off when none will be kept, as on a cold run."""
+    snapshot.guarded_names. track: record what a snapshot needs (which module depends on which);
+    off when none will be kept, as on a cold run."""
     from asset_lint.resolve.dagster_api import DagsterApi
     from asset_lint.resolve.evaluate import Evaluator
     from asset_lint.resolve.locations import Loaders, build_locations
@@ -87,10 +63,7 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
         resume(evaluator, snapshot, stale, guarded or {})
     loaders = Loaders(root, module_files, dg_projects)
     api.loaders = loaders
-    project = Project(root, facts_by_rel, evaluator, [], keep_derived=track or snapshot is not None)
-    if snapshot is not None:
-        project.derived = {(kind, id(owner)): (owner, value) for kind, owner, value in snapshot.derived
-                           if getattr(owner, "module", None) and owner.module not in stale}
+    project = Project(root, facts_by_rel, evaluator, [])
     api.data_files = project.data_files
     seen = set()
     for rel in sorted(facts_by_rel):
@@ -121,6 +94,8 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
     from asset_lint.resolve.evaluate import AFTER_NAMES
     evaluator.position = AFTER_NAMES
     project.locations = build_locations(evaluator, loaders, list(location_specs), module_files)
+    from asset_lint.resolve.finish import finish
+    finish(project, evaluator)
     return project
 
 

@@ -3,6 +3,7 @@ constants, string building, and Dagster API calls. Anything else is Unknown."""
 from __future__ import annotations
 
 import posixpath
+from contextlib import contextmanager
 from typing import Optional
 
 from asset_lint.extract.facts import Binding, FileFacts
@@ -81,6 +82,15 @@ class Evaluator:
                 self.depends[owners[-1]] = {module}
             else:
                 found.add(module)
+
+    @contextmanager
+    def computing_for(self, module: str):
+        """Charge what is read inside to `module`, as if one of its values were being computed."""
+        self._owners.append(module)
+        try:
+            yield
+        finally:
+            self._owners.pop()
 
     def owner(self, default: str) -> str:
         """The module whose memoised computation is under way (side effects are charged to it)."""

@@ -157,14 +157,29 @@ def annotation_value(ev: Evaluator, module: str, annotation) -> Value:
     return ev.eval(module, annotation)
 
 
-def is_config_annotation(ev: Evaluator, module: str, annotation) -> Optional[bool]:
-    """True for a dagster.Config subclass that is not a resource (8.23); None when it cannot be known."""
+# What a parameter's annotation names (Func.annotations): one answer to the questions Dagster asks
+# of it, in the order it asks them (resource? R2.1.3; context? 8.22; Config class? 8.23).
+ANNOTATION_NONE = ""                 # no annotation, or one naming nothing Dagster reads
+ANNOTATION_RESOURCE = "resource"
+ANNOTATION_UNKNOWN = "unknown"       # cannot be known: it may be a resource (and so a Config class too)
+ANNOTATION_CONTEXT = "context"       # an execution context type
+ANNOTATION_CONFIG = "config"         # a Config class that is not a resource
+ANNOTATION_MAYBE_CONFIG = "config?"  # not a resource; whether it is a Config class cannot be known
+CONTEXT_TYPES = frozenset({"AssetExecutionContext", "OpExecutionContext", "AssetCheckExecutionContext"})
+
+
+def annotation_kind(ev: Evaluator, module: str, annotation) -> str:
+    """What a parameter's annotation names, as one of the ANNOTATION_* answers."""
     if annotation is None:
-        return False
-    is_resource = is_resource_annotation(ev, module, annotation)
+        return ANNOTATION_NONE
+    value = annotation_value(ev, module, annotation)
+    is_resource = _is_resource_value(ev, value, 0)
     if is_resource is not False:
-        return None if is_resource is None else False  # resources are Config subclasses too
-    return _derives_from(ev, annotation_value(ev, module, annotation), CONFIG_BASES, 0)
+        return ANNOTATION_RESOURCE if is_resource else ANNOTATION_UNKNOWN
+    if isinstance(value, Dagster) and value.name in CONTEXT_TYPES:
+        return ANNOTATION_CONTEXT
+    is_config = _derives_from(ev, value, CONFIG_BASES, 0)
+    return ANNOTATION_NONE if is_config is False else ANNOTATION_CONFIG if is_config else ANNOTATION_MAYBE_CONFIG
 
 
 def _derives_from(ev: Evaluator, value: Value, bases: frozenset, depth: int) -> Optional[bool]:

@@ -81,3 +81,14 @@ def build_job(ev: Evaluator, decorator: Call, func: Func) -> JobDef:
             if ref[0] == "inv" and ref[1] in node_of_invocation:
                 job.edges.append((node_of_invocation[ref[1]], node))
     return job
+
+
+def job_ops(job: JobDef, seen: frozenset = frozenset()) -> list:
+    """Every op a job or graph runs, through nested graphs."""
+    ops = []
+    for _, target in job.nodes:
+        if isinstance(target, OpDef):
+            ops.append(target)
+        elif isinstance(target, JobDef) and id(target) not in seen:
+            ops.extend(job_ops(target, seen | {id(job)}))
+    return ops

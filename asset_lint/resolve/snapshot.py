@@ -20,13 +20,13 @@ import io
 import pickle
 from typing import Optional
 
-SNAPSHOT_FORMAT = 4           # bump when Snapshot, or anything a snapshot holds, changes shape
+SNAPSHOT_FORMAT = 5           # bump when Snapshot, or anything a snapshot holds, changes shape
 MAX_FILES = 20_000            # beyond this the pickle's memo (one entry per object) costs too much memory
 REWRITE_SHARE = 0.25          # evaluated again more than this share of the modules: write a newer snapshot
 
 _CLASS_MODULES = frozenset({"asset_lint.resolve.values", "asset_lint.extract.facts", "asset_lint.findings",
-                            "asset_lint.resolve.storage", "asset_lint.resolve.snapshot",
-                            "asset_lint.rules.dg017_missing_resource"})
+                            "asset_lint.resolve.storage", "asset_lint.resolve.resources",
+                            "asset_lint.resolve.snapshot"})
 _BUILTINS = frozenset({"frozenset", "set", "dict", "list", "tuple", "complex", "Ellipsis", "bytes",
                        "bytearray"})
 
@@ -59,13 +59,12 @@ class Snapshot:
     binders: set              # modules whose values call with_resources(...)
     reread: dict              # rel path -> sha256 of prefiltered modules evaluated in full
     cuts: list                # circular definitions cut: (modules under way, names in the cycle, position)
-    derived: list             # (kind, owner, value): what rules derived per definition (Project.derive)
 
 
 def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
     """The project as resolve left it, pickled; None when it must not be reused."""
     evaluator = project.evaluator
-    if evaluator.depends is None or not project.keep_derived or project.internal_errors or project.data_files \
+    if evaluator.depends is None or project.internal_errors or project.data_files \
             or len(project.facts) > MAX_FILES:
         return None
     names, shadowed = {}, []
@@ -77,8 +76,7 @@ def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
     snapshot = Snapshot(frame, dict(shas), project.facts, evaluator.modules, names, shadowed,
                         [(module, expr, value) for (module, _), (expr, value) in evaluator._exprs.items()],
                         evaluator.depends, set(evaluator.interpret_call.resource_binders), dict(reread),
-                        list(evaluator.cuts),
-                        [(kind, owner, value) for (kind, _), (owner, value) in project.derived.items()])
+                        list(evaluator.cuts))
     try:
         return pickle.dumps((SNAPSHOT_FORMAT, snapshot), protocol=4)
     except Exception:  # values nested too deeply to pickle (RecursionError): the next run resolves afresh

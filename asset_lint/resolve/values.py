@@ -106,10 +106,25 @@ class Call(Value):
 
 
 @dataclass(eq=False)
+class Keyword:
+    """One keyword argument of a decorator call as written (rules read names and sites here, not in the IR)."""
+
+    name: str
+    site: Site                      # where its value is written
+    constant: bool                  # a literal constant (a string, None, a number)
+    text: Optional[str] = None      # the value, when it is a constant string
+    keys: tuple = ()                # (key, site) of each constant string key of a dict literal (outs={...})
+
+
+@dataclass(eq=False)
 class Func(Value):
     module: str
     facts: Any
     rel: str
+    # Filled in by resolve.finish for the functions Dagster decorates; None: nothing asked for them.
+    annotations: Optional[tuple] = None   # per parameter, what its annotation names (resolve.inputs.ANNOTATION_*)
+    keywords: Optional[tuple] = None      # every keyword of its decorator calls, in order (Keyword)
+    storage: Optional[list] = None        # its body's evaluated reads and writes (resolve.storage.StorageUse)
 
 
 @dataclass(eq=False)
@@ -171,6 +186,7 @@ class Definition(Value):
     internal_deps_gaps: list = field(default_factory=list)   # (out name, deps it lost): R4.1 unlisted outputs
     composition: Any = None                          # @graph_asset bodies: the ops they compose
     decorator: Any = None                            # the decorator Call (resources, io managers)
+    requirements: Any = None                         # resolve.resources.Requirements (resolve.finish)
 
 
 @dataclass(eq=False)
@@ -181,8 +197,8 @@ class OpDef(Value):
     func: Any
     io_manager_keys: tuple
     nothing_inputs: tuple
-    storage: list = field(default_factory=list)   # evaluated StorageUse
     decorator: Any = None                         # the @op Call (resources, io managers)
+    requirements: Any = None                      # resolve.resources.Requirements (resolve.finish)
 
 
 @dataclass(eq=False)
@@ -246,5 +262,5 @@ class Loaded(Value):
 
 UNKNOWN = Unknown("unknown")
 
-pickled_as_a_call(Unknown, Opaque, Const, Seq, DictV, ModuleV, External, Dagster, KeyV, Call, Func, Cls, Dep, SpecNode,
-                  Definition, OpDef, JobDef, AssetJob, TriggerDef, DefinitionsV, Loaded)
+pickled_as_a_call(Unknown, Opaque, Const, Seq, DictV, ModuleV, External, Dagster, KeyV, Call, Keyword, Func, Cls, Dep,
+                  SpecNode, Definition, OpDef, JobDef, AssetJob, TriggerDef, DefinitionsV, Loaded)

@@ -1,4 +1,5 @@
-"""Rules: pure functions of the resolved project and its graphs. Listed explicitly, in code order."""
+"""Rules: each module's check(context) is a pure function of the finished project, its graphs and the
+settings (a RuleContext). Listed explicitly, in code order; name, severity and prose are in rules/*.md."""
 from asset_lint.rules import (
     dg001_asset_cycle,
     dg002_missing_upstream_asset,
@@ -22,6 +23,9 @@ from asset_lint.rules import (
     dg020_multi_asset_internal_deps_gap,
     dg021_cross_location_conflict,
 )
+from asset_lint.rules.context import RuleContext
+
+__all__ = ["ALL", "RuleContext"]
 
 ALL = (
     dg001_asset_cycle,

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import AssetCycle
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG001"
 
@@ -14,8 +16,9 @@ def _self_dependency_allowed(graph, key: tuple) -> bool:
     return any(r.key == key and r.downstream.key == key and r.dep.partition_mapped for r in graph.deps)
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each asset definition on a dependency cycle, with the whole path."""
+    graphs = context.graphs
     for graph in graphs:
         for cycle in graph.cycles():
             key = cycle[0]
@@ -33,5 +36,5 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             related = tuple(Related(s.site, f"'{user_string(k)}' is on the cycle")
                             for k in dict.fromkeys(cycle[1:-1]) for s in graph.producers.get(k, [])[:1])
             for spec in graph.producers.get(key, []):
-                yield Finding.at(spec.site, CODE, f"asset '{user_string(key)}' is on a dependency cycle: {path}; "
-                                 f"{consequence}", identity=user_string(key), related=related)
+                yield Finding.of(spec.site, AssetCycle(user_string(key), path, consequence), identity=user_string(key),
+                                 related=related)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import MissingCheckTarget, MissingUpstreamAsset
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG002"
 
@@ -59,8 +61,9 @@ def _missing_check_deps(graph) -> Iterator:
                 yield dep
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each reference to a key that nothing in its code location produces."""
+    graphs, settings = context.graphs, context.settings
     workspaces = _workspace_members(graphs)
     for graph in graphs:
         if not graph.location.complete:
@@ -92,9 +95,8 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             else:
                 consequence = "Dagster would silently create an external stub for it"
             hint = _hint(graph, resolved.key, neighbours)
-            yield Finding.at(resolved.dep.site, CODE,
-                             f"nothing in code location '{graph.location.name}' produces asset '{name}'; "
-                             f"{consequence}{hint}", identity=name)
+            yield Finding.of(resolved.dep.site, MissingUpstreamAsset(graph.location.name, name, consequence, hint),
+                             identity=name)
         check_refs = [(dep.site, dep.key, "depends on", "Dagster silently accepts the dependency without "
                        "creating any asset for it") for dep in _missing_check_deps(graph)]
         check_refs += [(target.site, target.key, "targets", "Dagster would silently create an external stub and "
@@ -103,6 +105,5 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             name = user_string(key)
             if settings.is_external(name) or key in elsewhere or unknown_elsewhere:
                 continue
-            yield Finding.at(site, CODE, f"asset check {verb} '{name}', which nothing in code location "
-                             f"'{graph.location.name}' produces; {consequence}{_hint(graph, key, neighbours)}",
-                             identity=name)
+            yield Finding.of(site, MissingCheckTarget(verb, name, graph.location.name, consequence,
+                                                      _hint(graph, key, neighbours)), identity=name)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
-from asset_lint.graph import describe, storage_uses
+from asset_lint.messages import DuplicateAssetKey, SharedStorageWriter
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG003"
 
@@ -47,14 +48,14 @@ def _key_duplicates(graph) -> Iterator[Finding]:
         for spec in specs:
             others = [o for o in specs if o is not spec]
             where = ", ".join(o.site.label() for o in others)
-            yield Finding.at(spec.site, CODE, f"asset key '{user_string(key)}' is also defined at {where}; "
-                             f"{consequence}", identity=user_string(key),
+            yield Finding.of(spec.site, DuplicateAssetKey(user_string(key), where, consequence),
+                             identity=user_string(key),
                              related=tuple(Related(o.site, f"'{user_string(key)}' defined here") for o in others))
 
 
-def _storage_duplicates(project, graph) -> Iterator[Finding]:
+def _storage_duplicates(context: RuleContext, graph) -> Iterator[Finding]:
     writers: dict = {}
-    for owner, uses in storage_uses(project, graph):
+    for owner, uses in context.storage_uses(graph):
         for use in uses:
             if use.mode == "write":
                 writers.setdefault(use.object, {})[id(owner)] = (owner, use)
@@ -65,14 +66,12 @@ def _storage_duplicates(project, graph) -> Iterator[Finding]:
         for owner, use in entries:
             others = [(o, u) for o, u in entries if o is not owner]
             names = ", ".join(f"{describe(o)} ({o.site.label()})" for o, _ in others)
-            yield Finding.at(owner.site, CODE, f"{describe(owner)} writes {use.label}, which {names} also "
-                             "writes; Dagster cannot see two writers of one object: make it one asset",
-                             identity=obj, related=tuple(Related(u.site, f"{describe(o)} writes it here")
-                                                         for o, u in others))
+            yield Finding.of(owner.site, SharedStorageWriter(describe(owner), use.label, names), identity=obj,
+                             related=tuple(Related(u.site, f"{describe(o)} writes it here") for o, u in others))
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at every definition of a key defined twice, and every writer of a shared object."""
-    for graph in graphs:
+    for graph in context.graphs:
         yield from _key_duplicates(graph)
-        yield from _storage_duplicates(project, graph)
+        yield from _storage_duplicates(context, graph)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
-from asset_lint.graph import job_ops
+from asset_lint.messages import OpPersistsObject
+from asset_lint.resolve.ops import job_ops
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG004"
 
@@ -33,8 +35,9 @@ def _in_memory_keys(project, graphs) -> set:
     return {key for key, verdicts in bindings.items() if verdicts == {True}}
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each op whose output is a long-lived object in storage."""
+    project, graphs = context.project, context.graphs
     inside = _ops_inside_graph_assets(project)
     in_memory = _in_memory_keys(project, graphs)
     for op in project.ops:
@@ -44,12 +47,10 @@ def check(project, graphs, settings) -> Iterator[Finding]:
         # a file whose path the op returns is how it hands data to the next op, not a stored object
         handed_on = {a.pos for a in op.func.facts.storage if a.handed_on}
         writes = [a for a in op.func.facts.storage if a.mode == "write" and not a.handed_on]
-        uses = [u for u in project.storage(op) if u.mode == "write" and u.site.span not in handed_on]
+        uses = [u for u in op.func.storage if u.mode == "write" and u.site.span not in handed_on]
         if uses:
             reasons.append(f"it writes {uses[0].label} ({uses[0].method})")
         elif writes:
             reasons.append(f"it writes with {writes[0].method}()")
         if reasons:
-            yield Finding.at(op.site, CODE, f"op '{op.name}' persists a long-lived object: {'; '.join(reasons)}; "
-                             "Dagster cannot track its lineage or freshness: declare it as an @asset",
-                             identity=op.name)
+            yield Finding.of(op.site, OpPersistsObject(op.name, '; '.join(reasons)), identity=op.name)

@@ -4,8 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
-from asset_lint.graph import describe, job_ops, storage_uses
+from asset_lint.messages import UndeclaredDataDependency
+from asset_lint.graph import reaches
+from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.values import Definition, JobDef, OpDef
+from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG005"
 
@@ -28,20 +31,20 @@ def _ops_ordered(graph, writer: OpDef, reader: OpDef) -> bool:
             continue
         if any(isinstance(t, JobDef) for _, t in job.nodes):
             continue  # nested graphs: edges cross graph boundaries asset-lint does not follow
-        import networkx as nx  # only for jobs that both read and write one object
-        edges = nx.DiGraph(job.edges)
-        edges.add_nodes_from(n for n, _ in job.nodes)
+        downstream: dict = {}
+        for upstream, node in job.edges:
+            downstream.setdefault(upstream, []).append(node)
         writer_nodes = [n for n, t in job.nodes if t is writer]
         reader_nodes = [n for n, t in job.nodes if t is reader]
-        if not any(nx.has_path(edges, w, r) for w in writer_nodes for r in reader_nodes):
+        if not any(reaches(downstream, w, r) for w in writer_nodes for r in reader_nodes):
             return False
     return True
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding where an op or asset reads what another writes with no declared ordering."""
-    for graph in graphs:
-        owners = storage_uses(project, graph)
+    for graph in context.graphs:
+        owners = context.storage_uses(graph)
         writers: dict = {}
         for owner, uses in owners:
             for use in uses:
@@ -58,7 +61,7 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                         else _ops_ordered(graph, writer, reader)
                     if ordered:
                         continue
-                    yield Finding.at(use.site, CODE, f"{describe(reader)} reads {use.label}, which {describe(writer)} "
-                                     f"({writer.site.label()}) writes, but declares no dependency on it; Dagster may "
-                                     "run them in any order", identity=use.object,
+                    message = UndeclaredDataDependency(describe(reader), use.label, describe(writer),
+                                                       writer.site.label())
+                    yield Finding.of(use.site, message, identity=use.object,
                                      related=(Related(write.site, f"{describe(writer)} writes it here"),))

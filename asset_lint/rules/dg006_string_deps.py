@@ -4,12 +4,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import StringDeps
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG006"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield one finding per deps= given as a string instead of a list (semantics 8.18)."""
+    graphs = context.graphs
     by_site: dict = {}
     for graph in graphs:
         for resolved in graph.deps:
@@ -18,6 +21,4 @@ def check(project, graphs, settings) -> Iterator[Finding]:
     for site, chars in sorted(by_site.items()):
         chars = list(dict.fromkeys(chars))
         stubs = ", ".join(f"'{c}'" for c in chars)
-        yield Finding.at(site, CODE, f"deps= is a string, not a list: Dagster iterates it character by character and "
-                         f"silently depends on one-letter assets {stubs}; write deps=[...] around the key",
-                         identity="".join(chars))
+        yield Finding.of(site, StringDeps(stubs), identity="".join(chars))

@@ -4,15 +4,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
-from asset_lint.resolve.inputs import CONTEXT_NAMES, is_resource_annotation
+from asset_lint.messages import IgnoredAssetParameter
+from asset_lint.resolve.inputs import ANNOTATION_RESOURCE, ANNOTATION_UNKNOWN, CONTEXT_NAMES
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG007"
 _ASSET_KINDS = ("asset", "multi_asset", "graph_asset", "graph_multi_asset")
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each keyword-only or positional-only parameter of an asset function (8.21)."""
-    for definition in project.definitions:
+    for definition in context.project.definitions:
         func = definition.func
         if func is None or definition.kind not in _ASSET_KINDS:
             continue
@@ -25,12 +27,8 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                 continue  # a later `context` fails to import as a reserved input name: DG010 reports it
             if param.has_default:
                 continue  # an optional argument: its default serves at run time
-            if param.name == "config" or is_resource_annotation(project.evaluator, func.module, param.annotation) \
-                    is not False:
+            if param.name == "config" or func.annotations[index] in (ANNOTATION_RESOURCE, ANNOTATION_UNKNOWN):
                 continue  # R2.1.2-3: Dagster reads config and resources by name and annotation, whatever the kind
             how = "keyword-only (after *)" if param.kind == "kwonly" else "positional-only (before /)"
-            yield Finding.at(Site(func.rel, param.pos), CODE,
-                             f"parameter '{param.name}' of asset function '{func.facts.name}' is {how}: Dagster "
-                             "silently does not make it an input, so no dependency is drawn and materializing "
-                             "fails (DagsterInvalidConfigError); make it a plain parameter",
+            yield Finding.of(Site(func.rel, param.pos), IgnoredAssetParameter(param.name, func.facts.name, how),
                              identity=f"{func.facts.name}.{param.name}")

@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from typing import Optional
 
 from asset_lint.findings import Finding, Site
+from asset_lint.messages import (
+    DashInOutputName, InvalidDepInputName, InvalidMultiAssetName, InvalidOpNameFromKey,
+    InvalidSpecOutputName, SlashInSpecDep)
 from asset_lint.resolve.inputs import dep_input_name, own_dep_inputs
 from asset_lint.resolve.keys import op_name_of, user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG008"
 # dagster/_core/definitions/utils.py check_valid_name: VALID_NAME_REGEX (re.match) and DISALLOWED_NAMES.
@@ -49,12 +53,7 @@ def _show(key: tuple) -> str:
 
 def _kwarg_site(func, names: tuple) -> Site:
     """Where the decorator gives the offending keyword, else the function itself."""
-    for decorator in func.facts.decorators:
-        if decorator[0] == "call":
-            for name, value in decorator[4]:
-                if name in names:
-                    return Site(func.rel, value[1])
-    return Site(func.rel, func.facts.pos)
+    return next((given.site for given in func.keywords if given.name in names), Site(func.rel, func.facts.pos))
 
 
 def _op_findings(definition) -> Iterator[Finding]:
@@ -66,47 +65,37 @@ def _op_findings(definition) -> Iterator[Finding]:
         if problem:
             # an observable source asset's op is built with the repository (S2), the others at import (S0)
             refused = _REFUSED_AT_LOAD if definition.kind == "observable" else _REFUSED
-            yield Finding.at(_kwarg_site(func, _NAME_KWARGS), CODE,
-                             f"asset key {_show(key)} gives the op name \"{op_name}\": Dagster would refuse "
-                             f"it, {refused} \"is not a valid name in Dagster. {problem}\"); {_fix(key)}",
+            yield Finding.of(_kwarg_site(func, _NAME_KWARGS),
+                             InvalidOpNameFromKey(_show(key), op_name, refused, problem, _fix(key)),
                              identity=user_string(key))
     elif definition.kind == "multi_asset":
         for name, site, is_out in _multi_names(func):
             problem = name_problem(name)
             if problem and is_out and "-" in name and not name_problem(name.replace("-", "_")):
-                yield Finding.at(site, CODE, f"@multi_asset output name \"{name}\": Dagster renames it \""
-                                 f"{name.replace('-', '_')}\" and then fails to import the module (KeyError: "
-                                 f"'{name}'); use '_' instead of '-'", identity=name)
+                yield Finding.of(site, DashInOutputName(name, name.replace('-', '_')), identity=name)
             elif problem:
                 what = "output" if is_out else "op"
-                yield Finding.at(site, CODE, f"@multi_asset {what} name \"{name}\": Dagster would refuse it, "
-                                 f"{_REFUSED} \"is not a valid name in Dagster. {problem}\"); {_fix((name,))}",
+                yield Finding.of(site, InvalidMultiAssetName(what, name, _REFUSED, problem, _fix((name,))),
                                  identity=name)
         for spec in definition.specs:
             if spec.key is not None and spec.site != definition.site:  # specs=[AssetSpec(...)]: output names
                 problem = name_problem(op_name_of(spec.key))
                 if problem:
-                    yield Finding.at(spec.site, CODE, f"AssetSpec key {_show(spec.key)} gives the output "
-                                     f"name \"{op_name_of(spec.key)}\": Dagster would refuse it, {_REFUSED} \"is not "
-                                     f"a valid name in Dagster. {problem}\"); {_fix(spec.key)}",
-                                     identity=user_string(spec.key))
+                    yield Finding.of(spec.site,
+                                     InvalidSpecOutputName(_show(spec.key), op_name_of(spec.key), _REFUSED, problem,
+                                                           _fix(spec.key)), identity=user_string(spec.key))
 
 
 def _multi_names(func) -> list:
     """(name, site, is_out) for the op name (name= or the function's) and each outs= name of a @multi_asset."""
     names, named = [], False
-    for decorator in func.facts.decorators:
-        if decorator[0] != "call":
-            continue
-        kwargs = dict(decorator[4])
-        given = kwargs.get("name")
-        named = named or given is not None   # any name= at all replaces the function's name
-        if given is not None and given[0] == "const" and isinstance(given[2], str) and given[2]:
-            names.append((given[2], Site(func.rel, given[1]), False))
-        outs = kwargs.get("outs")
-        if outs is not None and outs[0] == "dict":
-            names.extend((k[2], Site(func.rel, k[1]), True) for k, _ in outs[2]
-                         if k is not None and k[0] == "const" and isinstance(k[2], str))
+    for given in func.keywords:
+        if given.name == "name":
+            named = True   # any name= at all replaces the function's name
+            if given.text:
+                names.append((given.text, given.site, False))
+        elif given.name == "outs":
+            names.extend((key, site, True) for key, site in given.keys)
     if not named:
         names.append((func.facts.name, Site(func.rel, func.facts.pos), False))
     return names
@@ -126,9 +115,8 @@ def _dep_findings(definition) -> Iterator[Finding]:
     for dep, name in named:
         problem = name_problem(name, allow=("config",))  # InputDefinition allows "config"
         if problem:
-            yield Finding.at(dep.site, CODE, f"deps entry {_show(dep.key)} becomes the op input \"{name}\": "
-                             f"Dagster would refuse it, {_REFUSED} \"is not a valid name in Dagster. {problem}\"); "
-                             f"{_fix(dep.key)}", identity=user_string(dep.key))
+            yield Finding.of(dep.site, InvalidDepInputName(_show(dep.key), name, _REFUSED, problem, _fix(dep.key)),
+                             identity=user_string(dep.key))
 
 
 def _spec_stub_findings(graphs) -> Iterator[Finding]:
@@ -144,21 +132,16 @@ def _spec_stub_findings(graphs) -> Iterator[Finding]:
             split = tuple("/".join(resolved.key).split("/"))
             known = f"; {list(split)} is defined in '{graph.location.name}'" if graph.produces(split) else ""
             spelled = ", ".join(f'"{part}"' for part in split)
-            yield Finding.at(dep.site, CODE, f"AssetSpec deps entry {list(resolved.key)} is ONE key component "
-                             f"containing '/': Dagster would silently create an external stub with key "
-                             f"{list(resolved.key)} instead of depending on {list(split)}{known}; spell the key as "
-                             f"the list [{spelled}]", identity=user_string(resolved.key))
+            yield Finding.of(dep.site, SlashInSpecDep(list(resolved.key), list(split), known, spelled),
+                             identity=user_string(resolved.key))
 
 
-def _own_findings(definition) -> list:
-    """What the definition alone gives: kept for the next run (Project.derive)."""
-    return [*_op_findings(definition), *_dep_findings(definition)]
-
-
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Names Dagster rejects on @asset-family definitions (8.19, 8.24) and '/' in AssetSpec deps (8.20)."""
+    project, graphs = context.project, context.graphs
     for definition in project.definitions:
         if definition.func is None or definition.kind not in ("asset", "graph_asset", "multi_asset", "observable"):
             continue
-        yield from project.derive(CODE, definition, _own_findings, definition)
+        yield from _op_findings(definition)
+        yield from _dep_findings(definition)
     yield from _spec_stub_findings(graphs)

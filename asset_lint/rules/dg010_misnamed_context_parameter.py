@@ -4,23 +4,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
-from asset_lint.graph import decorated_functions, resolved_parameter
-from asset_lint.resolve.inputs import CONTEXT_NAMES, annotation_value
-from asset_lint.resolve.values import Dagster
+from asset_lint.messages import LateContextParameter, MisnamedContextParameter
+from asset_lint.resolve.inputs import ANNOTATION_CONTEXT, CONTEXT_NAMES
+from asset_lint.rules.context import RuleContext, resolved_parameter
 
 CODE = "DG010"
-_CONTEXT_TYPES = frozenset({"AssetExecutionContext", "OpExecutionContext", "AssetCheckExecutionContext"})
 # Spellings of "context" an unannotated first parameter is given; a real upstream asset is rarely so named.
 _ABBREVIATIONS = frozenset({"ctx", "_ctx", "ctx_", "c", "cx", "ctxt", "cntx", "cntxt", "self"})
 _CONTEXT_HINT = "Dagster takes the first parameter as the context only when it is named context, _context, " \
                 "context_ or _ (the annotation does not count)"
-
-
-def _is_context_type(project, func, param) -> bool:
-    if param.annotation is None:
-        return False
-    value = annotation_value(project.evaluator, func.module, param.annotation)
-    return isinstance(value, Dagster) and value.name in _CONTEXT_TYPES
 
 
 def _looks_like_context(name: str) -> bool:
@@ -32,14 +24,14 @@ def _looks_like_context(name: str) -> bool:
     return difflib.SequenceMatcher(None, bare, "context").ratio() >= 0.9
 
 
-def _first_param(project, graphs, owner, is_asset: bool):
+def _first_param(graphs, owner, is_asset: bool):
     func = owner.func
     params = func.facts.params
     if not params or params[0].kind != "normal" or params[0].name in CONTEXT_NAMES:
         return None  # a positional-only parameter is no asset input at all: DG007 reports it
     param = params[0]
     site = Site(func.rel, param.pos)
-    typed = _is_context_type(project, func, param)
+    typed = func.annotations[0] == ANNOTATION_CONTEXT
     if not typed and (not is_asset or param.annotation is not None or not _looks_like_context(param.name)):
         return None  # an op's input is wired in the job body: only a context annotation gives it away
     if is_asset:
@@ -56,8 +48,7 @@ def _first_param(project, graphs, owner, is_asset: bool):
     else:
         effect = "an op input that nothing can provide (a job using the op fails to load: \"has no way of being " \
                  "resolved\")"
-    return Finding.at(site, CODE, f"first parameter '{param.name}' of '{func.facts.name}' is not the context: "
-                      f"{_CONTEXT_HINT}; Dagster would make it {effect}; rename it to 'context'",
+    return Finding.of(site, MisnamedContextParameter(param.name, func.facts.name, _CONTEXT_HINT, effect),
                       identity=f"{func.facts.name}.{param.name}")
 
 
@@ -66,17 +57,14 @@ def _late_context(owner):
     func = owner.func
     for param in func.facts.params[1:]:
         if param.name == "context" and param.kind in ("normal", "posonly", "kwonly"):
-            return Finding.at(Site(func.rel, param.pos), CODE,
-                              f"parameter 'context' of '{func.facts.name}' is not the first: Dagster takes only the "
-                              "first parameter as the context and would refuse an input named context, so the "
-                              "module fails to import (\"\\\"context\\\" is not a valid name in Dagster\"); move it "
-                              "first", identity=f"{func.facts.name}.context")
+            return Finding.of(Site(func.rel, param.pos), LateContextParameter(func.facts.name),
+                              identity=f"{func.facts.name}.context")
     return None
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding where a context parameter would become an input (8.22)."""
-    for owner, is_asset in decorated_functions(project):
-        for finding in (_first_param(project, graphs, owner, is_asset), _late_context(owner)):
+    for owner, is_asset in context.decorated_functions():
+        for finding in (_first_param(context.graphs, owner, is_asset), _late_context(owner)):
             if finding is not None:
                 yield finding

@@ -4,25 +4,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Site
-from asset_lint.graph import decorated_functions, resolved_parameter
-from asset_lint.resolve.inputs import CONTEXT_NAMES, is_config_annotation
+from asset_lint.messages import MisnamedConfigParameter
+from asset_lint.resolve.inputs import ANNOTATION_CONFIG, CONTEXT_NAMES
+from asset_lint.rules.context import RuleContext, resolved_parameter
 
 CODE = "DG011"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each Config-annotated parameter not named config (8.23)."""
-    for owner, is_asset in decorated_functions(project):
+    for owner, is_asset in context.decorated_functions():
         func = owner.func
         for index, param in enumerate(func.facts.params):
             if param.kind != "normal" or param.name == "config":
                 continue  # keyword-only and positional-only parameters are DG007's
             if index == 0 and param.name in CONTEXT_NAMES:
                 continue
-            if is_config_annotation(project.evaluator, func.module, param.annotation) is not True:
+            if func.annotations[index] != ANNOTATION_CONFIG:
                 continue
             site = Site(func.rel, param.pos)
-            resolved = resolved_parameter(graphs, site) if is_asset else None
+            resolved = resolved_parameter(context.graphs, site) if is_asset else None
             if not is_asset:
                 effect = "an op input that nothing can provide (a job using the op fails to load: \"has no way " \
                          "of being resolved\")"
@@ -33,8 +34,5 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                 effect = f"an input that silently loads asset '{'/'.join(resolved.key)}' instead of the run config"
             else:
                 effect = f"an input on asset '{param.name}' instead of the run config"
-            yield Finding.at(site, CODE,
-                             f"parameter '{param.name}' of '{func.facts.name}' is annotated with a Config class but "
-                             f"only a parameter named config receives run config: Dagster would make it {effect}, "
-                             "with at most a ConfigArgumentWarning (\"Did you mean to name this parameter 'config' "
-                             "instead?\"); rename it to 'config'", identity=f"{func.facts.name}.{param.name}")
+            yield Finding.of(site, MisnamedConfigParameter(param.name, func.facts.name, effect),
+                             identity=f"{func.facts.name}.{param.name}")

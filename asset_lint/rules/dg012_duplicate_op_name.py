@@ -5,8 +5,10 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from asset_lint.findings import Finding, Related
-from asset_lint.graph import describe, job_ops
+from asset_lint.messages import DuplicateOpName
+from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.values import OP_BACKED_KINDS, Const, JobDef
+from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG012"
 ASSET_JOB = "__ASSET_JOB"
@@ -27,8 +29,7 @@ def _name_is_certain(owner) -> bool:
     func = getattr(owner, "func", None)
     if func is None:
         return False
-    return not any(ir[0] == "call" and any(k == "name" and v[0] != "const" for k, v in ir[4])
-                   for ir in func.facts.decorators)
+    return not any(keyword.name == "name" and not keyword.constant for keyword in func.keywords)
 
 
 def _nodes(location) -> list:
@@ -63,10 +64,10 @@ def _label(node: Node) -> str:
     return f"{describe(node.owner)} ({node.owner.site.label()})"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each definition whose op name another definition in its code location also has."""
     reported = set()
-    for graph in graphs:
+    for graph in context.graphs:
         by_name: dict = {}
         for node in _nodes(graph.location):
             by_name.setdefault(node.name, []).append(node)
@@ -92,9 +93,7 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                                  for o in others for j in by_site[o.owner.site])
                 error = ("\"Detected conflicting node definitions with the same name\"" if shared_job
                          else f"\"Conflicting definitions found in repository with name '{name}'\"")
-                yield Finding.at(node.owner.site, CODE,
-                                 f"{describe(node.owner)} has op name '{name}', as does "
-                                 + ", ".join(_label(o) for o in others)
-                                 + f"; Dagster fails to load the code location ({error}): give one of them "
-                                 "another name", identity=name,
+                yield Finding.of(node.owner.site,
+                                 DuplicateOpName(describe(node.owner), name, ", ".join(_label(o) for o in others),
+                                                 error), identity=name,
                                  related=tuple(Related(o.owner.site, f"op name '{name}' here") for o in others))

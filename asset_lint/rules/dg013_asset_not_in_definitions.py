@@ -5,15 +5,16 @@ from collections.abc import Iterator
 from typing import Optional
 
 from asset_lint.findings import Finding
-from asset_lint.graph import describe
+from asset_lint.messages import AssetNotInDefinitions
 from asset_lint.resolve.values import OP_BACKED_KINDS
+from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG013"
 
 
 def _package(project, location) -> Optional[str]:
     """The package a code location's module belongs to; None for a top-level module (no package)."""
-    facts = project.evaluator.modules.get(location.module)
+    facts = project.modules.get(location.module)
     if facts is not None and facts.is_package:
         return location.module
     return location.module.rsplit(".", 1)[0] if "." in location.module else None
@@ -26,17 +27,18 @@ def _is_test_module(module: str) -> bool:
 def _inside_another_root(project, module: str, package: str) -> bool:
     """Whether a package between the location's and the module's looks like a project root of its own
     (it has a definitions module or a defs package): a lesson, an example, an undeclared code location."""
-    known = project.evaluator.modules.keys() | project.evaluator.packages
     parts = module.split(".")
     for depth in range(package.count(".") + 2, len(parts)):
         inner = ".".join(parts[:depth])
-        if f"{inner}.definitions" in known or f"{inner}.defs" in known:
+        if any(name in project.modules or name in project.packages
+               for name in (f"{inner}.definitions", f"{inner}.defs")):
             return True
     return False
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each module-level asset of a code location's package that its Definitions never reach."""
+    project, graphs = context.project, context.graphs
     reached = {id(spec.definition) for graph in graphs for spec in graph.location.specs}
     packages = [(package, graph.location) for graph in graphs if graph.location.found and graph.location.module
                 for package in [_package(project, graph.location)] if package is not None]
@@ -53,8 +55,6 @@ def check(project, graphs, settings) -> Iterator[Finding]:
             continue
         if not all(location.complete for location in owners):
             continue  # something in these Definitions is unknown: the asset may be among it (R5.1)
-        yield Finding.at(definition.site, CODE,
-                         f"{describe(definition)} is defined in '{definition.module}' but never reaches the "
-                         f"Definitions of code location '{owners[0].name}'; Dagster silently leaves it out of the "
-                         "asset graph: list it in Definitions(assets=[...]) or load its module",
+        yield Finding.of(definition.site,
+                         AssetNotInDefinitions(describe(definition), definition.module, owners[0].name),
                          identity=definition.name)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding
+from asset_lint.messages import RemappedDependency
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG015"
 
@@ -13,8 +15,9 @@ def _spelled_out(key: tuple) -> str:
     return "AssetKey([" + ", ".join(repr(part) for part in key) + "])"
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each dependency Dagster silently re-maps by group (R3.2) or table name (R3.3)."""
+    graphs = context.graphs
     reported = set()
     for graph in graphs:
         for resolved in graph.deps:
@@ -32,6 +35,5 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                 fix = f"declare the input with AssetIn(key={_spelled_out(actual)})"
             else:
                 fix = f"write the full key, {_spelled_out(actual)}"
-            yield Finding.at(resolved.dep.site, CODE,
-                             f"Dagster silently resolves '{user_string(written)}' to '{user_string(actual)}', {why}; "
-                             f"the code names one key and the graph links another: {fix}", identity=user_string(actual))
+            yield Finding.of(resolved.dep.site, RemappedDependency(user_string(written), user_string(actual), why, fix),
+                             identity=user_string(actual))

@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from typing import Optional
 
 from asset_lint.findings import Finding, Site
+from asset_lint.messages import (
+    SelectedDefinitionMissing, UnknownSelectedGroup, UnknownSelectedKey,
+    UnknownSelectedPrefix, UnknownSensorAsset, UnknownTriggerJob)
 from asset_lint.resolve.evaluate import constant_str
 from asset_lint.resolve.keys import coerce_key, key_from_user_string, user_string
 from asset_lint.resolve.values import AssetJob, Call, Definition, JobDef, KeyV, Seq, Unknown
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG016"
 # Definitions a selection may list by object (R6.1); anything else there fails at import on its own.
@@ -124,26 +128,19 @@ def _check_selection(graph, what: str, job_label: str, selection, site: Site) ->
                 continue
             for spec in target.specs:
                 key = user_string(spec.key)
-                yield Finding.at(where, CODE, f"{what} selects asset '{key}', whose definition is not in this code "
-                                 f"location's Definitions: Dagster fails to load it (\"Failed to resolve asset job "
-                                 f"{job_label}\"); add it to Definitions(assets=...)", identity=key)
+                yield Finding.of(where, SelectedDefinitionMissing(what, key, job_label), identity=key)
         elif kind in ("key", "key_clause") and target not in graph.producers and target not in graph.stubs:
             key = user_string(target)
             if kind == "key":
                 verdict = f"Dagster fails to load it (\"Failed to resolve asset job {job_label}\")"
             else:
                 verdict = "Dagster silently builds a job that selects nothing"
-            yield Finding.at(where, CODE, f"{what} selects asset key '{key}', which no asset in this code location "
-                             f"has: {verdict}{_did_you_mean(graph, target)}", identity=key)
+            yield Finding.of(where, UnknownSelectedKey(what, key, verdict, _did_you_mean(graph, target)), identity=key)
         elif kind == "group" and None not in groups and target not in groups:
-            yield Finding.at(where, CODE, f"{what} selects group '{target}', which no asset in this code location "
-                             f"belongs to: Dagster silently builds a job that selects nothing"
-                             f"{_close_word(target, groups)}", identity=target)
+            yield Finding.of(where, UnknownSelectedGroup(what, target, _close_word(target, groups)), identity=target)
         elif kind == "prefix" and not any(spec.key[:len(target)] == target for spec in location.specs):
             prefix = user_string(target)
-            yield Finding.at(where, CODE, f"{what} selects key prefix '{prefix}', which no asset key in this code "
-                             f"location starts with: Dagster silently builds a job that selects nothing",
-                             identity=prefix)
+            yield Finding.of(where, UnknownSelectedPrefix(what, prefix), identity=prefix)
 
 
 def _check_location(graph, produced_anywhere: set, project_complete: bool, settings) -> Iterator[Finding]:
@@ -166,23 +163,23 @@ def _check_location(graph, produced_anywhere: set, project_complete: bool, setti
         job_name = constant_str(trigger.job_name)
         if job_name is not None and names_known and job_name not in names:
             definition = "ScheduleDefinition" if trigger.kind == "schedule" else "SensorDefinition"
-            yield Finding.at(trigger.site, CODE, f"{label} targets job '{job_name}', which is not in this code "
-                             f"location's Definitions: Dagster fails to load it ({definition} \"{trigger.name}\" "
-                             f"targets job \"{job_name}\" which was not found in this repository)"
-                             f"{_close_word(job_name, names)}", identity=job_name)
+            yield Finding.of(trigger.site,
+                             UnknownTriggerJob(label, job_name, definition, trigger.name, _close_word(job_name, names)),
+                             identity=job_name)
         if trigger.job is not None and not _jobs_of(trigger.job) and trigger.name:
             yield from _check_selection(graph, f"{label} target", f"__anonymous_asset_job_{trigger.name}",
                                         trigger.job, trigger.site)
         key = coerce_key(trigger.asset_key) if trigger.asset_key is not None else None
         if key is not None and project_complete and key not in produced_anywhere \
                 and not settings.is_external(user_string(key)):
-            yield Finding.at(trigger.site, CODE, f"asset sensor '{trigger.name}' watches asset key "
-                             f"'{user_string(key)}', which no asset in the project has: Dagster accepts it silently "
-                             f"and the sensor never fires{_did_you_mean(graph, key)}", identity=user_string(key))
+            yield Finding.of(trigger.site,
+                             UnknownSensorAsset(trigger.name, user_string(key), _did_you_mean(graph, key)),
+                             identity=user_string(key))
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding per job, schedule or sensor target no definition of the code location matches (8.28-8.31)."""
+    graphs, settings = context.graphs, context.settings
     produced_anywhere = {key for graph in graphs for key in graph.producers}
     project_complete = all(graph.location.complete for graph in graphs)
     for graph in graphs:

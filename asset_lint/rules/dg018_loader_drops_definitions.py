@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import LoaderDropsDefinition
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG018"
 
@@ -20,8 +22,9 @@ def _produced_elsewhere(location, definition) -> bool:
     return any(spec.key in keys and spec.definition.kind not in ("spec", "source") for spec in location.specs)
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each asset check or AssetSpec a load_assets_from_* call silently skips (8.33)."""
+    graphs = context.graphs
     reported = set()
     for graph in graphs:
         location = graph.location
@@ -45,8 +48,7 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                     fix = "pass include_specs=True or list the spec in Definitions(assets=...)"
                     identity = user_string(key)
                 reported.add(id(definition))
-                yield Finding.at(definition.site, CODE,
-                                 f"{loaded.loader or 'the loader'} at {loaded.site.label()} skips {what}: "
-                                 f"Dagster silently leaves it out of code location '{location.name}'; {fix}",
-                                 identity=identity,
+                yield Finding.of(definition.site,
+                                 LoaderDropsDefinition(loaded.loader or 'the loader', loaded.site.label(), what,
+                                                       location.name, fix), identity=identity,
                                  related=(Related(loaded.site, f"{loaded.loader or 'the loader'} drops it here"),))

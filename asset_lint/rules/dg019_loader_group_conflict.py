@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import LoaderGroupConflict
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG019"
 DEFAULT_GROUP = "default"
@@ -19,8 +21,9 @@ def _dagster_error(definition, key: str, own: str, given: str) -> str:
             f"provided in load_assets_from_modules.")
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at a loader's call for each loaded asset whose own group differs from group_name= (8.34)."""
+    graphs = context.graphs
     reported = set()
     for graph in graphs:
         for loaded in graph.location.loaders:
@@ -39,8 +42,6 @@ def check(project, graphs, settings) -> Iterator[Finding]:
                         continue
                     reported.add((loaded.site, key))
                     error = _dagster_error(definition, key, own, given)
-                    yield Finding.at(loaded.site, CODE,
-                                     f"{loaded.loader}(group_name='{given}') loads '{key}', whose own group_name is "
-                                     f"'{own}': Dagster fails at this call (\"{error}\"); drop one of the two "
-                                     "group names", identity=key,
+                    yield Finding.of(loaded.site, LoaderGroupConflict(loaded.loader, given, key, own, error),
+                                     identity=key,
                                      related=(Related(spec.site, f"'{key}' sets group_name='{own}' here"),))

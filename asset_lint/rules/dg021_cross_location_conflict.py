@@ -4,7 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from asset_lint.findings import Finding, Related
+from asset_lint.messages import CrossLocationCycle, CrossLocationDuplicate
+from asset_lint.graph import shortest_path, strongly_connected
 from asset_lint.resolve.keys import user_string
+from asset_lint.rules.context import RuleContext
 
 CODE = "DG021"
 EXECUTABLE = ("materializable", "observable")
@@ -40,29 +43,30 @@ def _duplicates(members: list) -> Iterator[Finding]:
                     continue  # one observes, the other materializes: Dagster allows that pair
                 spec = next(s for s in own[key] if s.kind in kinds)
                 there = next(s for s in theirs[key] if s.kind in kinds)
-                yield Finding.at(spec.site, CODE,
-                                 f"asset '{user_string(key)}' is also {spec.kind} in code location "
-                                 f"'{other.location.name}' ({there.site.label()}) of the same workspace: Dagster "
-                                 f"loads both locations and only warns that one {spec.kind} node is allowed per "
-                                 "key; keep one definition and declare the key as an AssetSpec in the other",
-                                 identity=user_string(key),
+                message = CrossLocationDuplicate(user_string(key), spec.kind, other.location.name, there.site.label())
+                yield Finding.of(spec.site, message, identity=user_string(key),
                                  related=(Related(there.site, f"'{user_string(key)}' defined here"),))
 
 
 def _cycles(members: list) -> Iterator[Finding]:
-    import networkx as nx
-    union = nx.DiGraph()
+    # the edges of all members, each listed once in the order first seen (which of equally short
+    # paths is found depends on it)
+    union: dict = {}       # upstream key -> {downstream key: None}
+    parents: dict = {}     # downstream key -> [upstream keys]
     edge_owners: dict = {}
     for graph in members:
-        for upstream, downstream in graph.graph.edges:
-            union.add_edge(upstream, downstream)
+        for upstream, downstream in graph.edges():
+            if downstream not in union.setdefault(upstream, {}):
+                union[upstream][downstream] = None
+                parents.setdefault(downstream, []).append(upstream)
+            union.setdefault(downstream, {})
             edge_owners.setdefault((upstream, downstream), set()).add(graph.location.name)
-    for component in sorted(nx.strongly_connected_components(union), key=lambda c: sorted(c)):
+    for component in sorted(strongly_connected(union), key=sorted):
         if len(component) < 2:
             continue
         start = min(component)
-        cycle = [start, *nx.shortest_path(union.subgraph(component), next(
-            s for s in sorted(union.successors(start)) if s in component), start)]
+        cycle = [start, *shortest_path(union, parents, component, next(
+            s for s in sorted(union[start]) if s in component), start)]
         owners = [edge_owners[(u, v)] for u, v in zip(cycle, cycle[1:])]
         if set.intersection(*owners):
             continue  # one location holds the whole cycle: DG001 reports it
@@ -72,15 +76,14 @@ def _cycles(members: list) -> Iterator[Finding]:
             for graph in members:
                 for spec in graph.producers.get(key, []):
                     if spec.kind in EXECUTABLE:
-                        yield Finding.at(spec.site, CODE,
-                                         f"asset '{user_string(key)}' is on a dependency cycle across code "
-                                         f"locations {', '.join(repr(n) for n in locations)}: {path}; Dagster "
-                                         "never checks across locations, loads both, and the assets can never "
-                                         "run in dependency order", identity=user_string(key))
+                        yield Finding.of(spec.site,
+                                         CrossLocationCycle(user_string(key), ', '.join(repr(n) for n in locations),
+                                                            path), identity=user_string(key))
 
 
-def check(project, graphs, settings) -> Iterator[Finding]:
+def check(context: RuleContext) -> Iterator[Finding]:
     """Yield findings for keys defined twice, and cycles, across the code locations of one workspace."""
+    graphs = context.graphs
     for members in workspaces(graphs).values():
         yield from _duplicates(members)
         yield from _cycles(members)
