@@ -11,7 +11,7 @@ from asset_lint.resolve.keys import (
 )
 from asset_lint.resolve.values import (
     AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, KeyV,
-    ModuleV, OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value,
+    OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value,
 )
 
 ASSET_DECORATORS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset",
@@ -33,12 +33,6 @@ TRIGGER_CONSTRUCTORS = {"ScheduleDefinition": "schedule", "SensorDefinition": "s
                         "build_schedule_from_partitioned_job": "schedule"}
 _KEY_PRESERVING = frozenset({"with_io_manager_key", "merge_attributes", "with_resources", "with_hooks",
                              "with_attributes", "to_source_asset", "with_attributes_for_all"})
-
-
-def _ir_items(ir) -> Optional[tuple]:
-    if ir is not None and ir[0] in ("list", "tuple", "set"):
-        return ir[2]
-    return None
 
 
 class DagsterApi:
@@ -398,10 +392,6 @@ def _is_none(value: Value) -> bool:
     return isinstance(value, Const) and value.value is None
 
 
-def _is_nothing(value: Optional[Value]) -> bool:
-    return isinstance(value, Dagster) and value.name == "Nothing"
-
-
 def signature_text(expr) -> tuple:
     """The call's text without positions: two identical AssetSpec calls are one spec (R5.2)."""
     def strip(node):
@@ -417,4 +407,4 @@ def signature_text(expr) -> tuple:
     return kwargs + (strip(expr),)
 
 
-__all__ = ["DagsterApi", "ASSET_DECORATORS", "ModuleV", "signature_text"]
+__all__ = ["DagsterApi", "signature_text"]

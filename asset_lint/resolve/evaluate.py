@@ -8,7 +8,7 @@ from typing import Optional
 from asset_lint.extract.facts import Binding, FileFacts
 from asset_lint.findings import Site
 from asset_lint.resolve.values import (
-    UNKNOWN, Call, Cls, Const, Dagster, DictV, External, Func, KeyV, ModuleV, Opaque, Seq, Unknown, Value,
+    Call, Cls, Const, Dagster, DictV, External, Func, ModuleV, Opaque, Seq, Unknown, Value,
 )
 
 # Top-level packages whose public names are Dagster's (dagster's own submodules re-export them).
@@ -384,4 +384,4 @@ def constant_str(value: Value) -> Optional[str]:
     return None
 
 
-__all__ = ["Evaluator", "constant_str", "dagster_name", "UNKNOWN", "Opaque", "Cls", "KeyV"]
+__all__ = ["Evaluator", "constant_str"]

@@ -10,10 +10,10 @@ from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
 from asset_lint.resolve.keys import coerce_prefix, group_of
 from asset_lint.resolve.values import (
-    AssetJob, Call, Const, Definition, DefinitionsV, External, Func, JobDef, Loaded, ModuleV, OpDef, Opaque,
-    Seq, SpecNode, TriggerDef, Unknown, Value,
+    AssetJob, Call, Const, Definition, DefinitionsV, JobDef, Loaded, ModuleV, Seq, SpecNode, TriggerDef, Unknown,
+    Value,
 )
-from asset_lint.resolve.location_config import LocationSpec, read_location_specs
+from asset_lint.resolve.location_config import LocationSpec
 
 ASSET_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "spec",
                          "source", "dbt"})
@@ -401,5 +401,4 @@ def _implicit_definitions(ev: Evaluator, loaders: Loaders, module_files: dict, s
                         checks=Seq(tuple(a for a in assets if a.kind == "check")))
 
 
-__all__ = ["CodeLocation", "LocationSpec", "Loaders", "build_locations", "read_location_specs",
-           "External", "Func", "OpDef", "Opaque"]
+__all__ = ["CodeLocation", "Loaders", "build_locations"]

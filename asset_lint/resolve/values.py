@@ -16,15 +16,12 @@ from asset_lint.picklable import pickled_as_a_call
 class Value:
     """Base of every static value."""
 
-    is_unknown = False
-
 
 @dataclass(eq=False)
 class Unknown(Value):
     """A value asset-lint cannot know without running the code (a factory, a loop, an unknown decorator)."""
 
     reason: str = ""
-    is_unknown = True
 
 
 @dataclass(eq=False)
@@ -180,7 +177,6 @@ class OpDef(Value):
     module: str
     func: Any
     io_manager_keys: tuple
-    nothing_inputs: tuple
     storage: list = field(default_factory=list)   # evaluated StorageUse
     decorator: Any = None                         # the @op Call (resources, io managers)
 
