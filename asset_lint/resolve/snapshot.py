@@ -29,13 +29,14 @@ _CLASS_MODULES = frozenset({"asset_lint.resolve.values", "asset_lint.extract.fac
                             "asset_lint.rules.dg017_missing_resource"})
 _BUILTINS = frozenset({"frozenset", "set", "dict", "list", "tuple", "complex", "Ellipsis", "bytes",
                        "bytearray"})
+_ENUMS = frozenset({("asset_lint.dagster_api_table", "DefinitionKind")})   # unpickled as DefinitionKind(value)
 
 
 class _SnapshotUnpickler(pickle.Unpickler):
     """Only asset-lint's own data classes and plain builtins: a tampered file cannot run code."""
 
     def find_class(self, module: str, name: str):
-        if module == "builtins" and name in _BUILTINS:
+        if (module == "builtins" and name in _BUILTINS) or (module, name) in _ENUMS:
             return super().find_class(module, name)
         if module in _CLASS_MODULES:
             found = super().find_class(module, name)
