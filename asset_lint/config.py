@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import fnmatch
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -116,4 +116,4 @@ def load_settings(root: Path, known_codes: frozenset) -> Settings:
     return Settings(source=source, **values)
 
 
-__all__ = ["ConfigError", "Settings", "load_settings", "validate_codes", "field"]
+__all__ = ["ConfigError", "Settings", "load_settings", "validate_codes"]

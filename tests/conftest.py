@@ -16,7 +16,7 @@ collect_ignore_glob = ["fixtures/*"]
 
 SLOW_FOLDERS = {"integration"}
 SLOW_MODULES = {"test_differential.py", "test_differential_targets.py", "test_examples_load.py",
-                "test_properties.py", "test_dagster_names.py"}
+                "test_properties.py", "test_dagster_names.py", "test_api_table.py"}
 SLOW_TESTS = {"test_own_source_is_flake8_clean", "test_asset_lint_never_imports_dagster"}
 
 

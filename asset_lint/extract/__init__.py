@@ -6,23 +6,15 @@ import re
 import sys
 import warnings
 
+from asset_lint.dagster_api_table import FACTORY_CALLS, NOT_COMPOSITIONS
 from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
 from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir, walk
-from asset_lint.extract.facts import (
-    SCHEMA_VERSION, Binding, ClassFacts, FileFacts, FunctionFacts, Param, SyntaxProblem,
-)
+from asset_lint.extract.facts import Binding, ClassFacts, FileFacts, FunctionFacts, Param, SyntaxProblem
 from asset_lint.extract.newer_syntax import without_type_parameters
 
-__all__ = ["extract_source", "FileFacts", "SCHEMA_VERSION"]
+__all__ = ["extract_source"]
 
 _NOQA = re.compile(rb"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-# Calls that build Dagster definitions inside a function body: such a function is a factory.
-_BUILDERS = frozenset({
-    "asset", "multi_asset", "graph_asset", "graph_multi_asset", "AssetSpec", "SourceAsset",
-    "observable_source_asset", "asset_check", "op", "job", "graph", "define_asset_job",
-    "Definitions", "dbt_assets", "load_assets_from_modules", "load_assets_from_package_module",
-    "build_last_update_freshness_checks", "AssetsDefinition", "external_asset_from_spec",
-})
 _UNCONDITIONAL_IFS = ("TYPE_CHECKING",)
 
 
@@ -86,17 +78,15 @@ def _builds_definitions(body: list) -> bool:
             if isinstance(node, ast.Call):
                 f = node.func
                 name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-                if name in _BUILDERS:
+                if name in FACTORY_CALLS:
                     return True
     return False
 
 
 # Decorators whose function body is never an op composition; anything else (@job, @graph,
 # @graph_asset, an alias or a wrapper) gets its body read as one.
-_NOT_COMPOSITIONS = frozenset({"asset", "multi_asset", "op", "asset_check", "observable_source_asset", "schedule",
-                               "sensor", "asset_sensor", "definitions", "io_manager", "resource", "dbt_assets",
-                               "multi_asset_check", "repository", "contextmanager", "property", "staticmethod",
-                               "classmethod", "cache", "lru_cache", "wraps"})
+_NOT_COMPOSITIONS = NOT_COMPOSITIONS | {"contextmanager", "property", "staticmethod", "classmethod", "cache",
+                                        "lru_cache", "wraps"}
 
 
 def _decorator_name(node: ast.AST) -> str:
@@ -109,7 +99,7 @@ def _may_compose(node) -> bool:
     return any(_decorator_name(d) not in _NOT_COMPOSITIONS for d in node.decorator_list)
 
 
-def _function(node, has_decorators: bool, light: bool) -> FunctionFacts:
+def _function(node, light: bool) -> FunctionFacts:
     body = _body_without_docstring(node.body)
     returns = None
     if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
@@ -125,7 +115,7 @@ def _function(node, has_decorators: bool, light: bool) -> FunctionFacts:
     return FunctionFacts(
         name=node.name, pos=head, decorators=tuple(to_ir(d) for d in node.decorator_list),
         params=_params(node.args), returns=returns, storage=storage, invocations=invocations,
-        dynamic_body=dynamic, resource_attrs=resources, is_async=isinstance(node, ast.AsyncFunctionDef),
+        dynamic_body=dynamic, resource_attrs=resources,
         first_line=min([node.lineno, *(d.lineno for d in node.decorator_list)]),
     )
 
@@ -173,7 +163,7 @@ class _ModuleWalker:
                 else:
                     bind(alias.asname or alias.name, Binding("from", (source, alias.name), pos))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            facts = _function(stmt, bool(stmt.decorator_list), self.light)
+            facts = _function(stmt, self.light)
             if not in_loop:
                 self.functions.append(facts)
             bind(stmt.name, Binding("func", facts, pos))

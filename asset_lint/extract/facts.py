@@ -28,7 +28,7 @@ Expr = Tuple[Any, ...]
 # Slotted facts take a third less memory; dataclass(slots=) exists from Python 3.10 (3.9 is supported).
 SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
-SCHEMA_VERSION = 9  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 10  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(unsafe_hash=True, **SLOTS)
@@ -86,7 +86,6 @@ class FunctionFacts:
     invocations: tuple[Invocation, ...]
     dynamic_body: bool                 # loops or comprehensions in the composition: edges unknown
     resource_attrs: tuple[str, ...]    # context.resources.<name> used in the body
-    is_async: bool = False
     first_line: int = 0                # the first decorator's line: where Dagster says the definition is
 
 
@@ -133,7 +132,6 @@ class FileFacts:
     bindings: dict[str, Binding] = field(default_factory=dict)
     star_imports: tuple[str, ...] = ()
     functions: tuple[FunctionFacts, ...] = ()      # module-level defs, in order
-    top_calls: tuple[Expr, ...] = ()               # bare module-level call statements
     noqa: dict[int, Optional[frozenset]] = field(default_factory=dict)  # line -> codes (None = all)
     syntax_error: Optional[SyntaxProblem] = None
     mentions_dagster: bool = False

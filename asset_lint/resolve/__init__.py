@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from asset_lint.resolve.values import Definition, JobDef, OpDef, SpecNode, Unknown
+from asset_lint.resolve.values import Definition, JobDef, OpDef, Unknown
 
 # The evaluator and its Dagster knowledge load on first use (build_project), so that a run whose
 # findings come from the cache does not pay for importing them.
-__all__ = ["Project", "build_project", "SpecNode", "Definition", "OpDef", "JobDef"]
+__all__ = ["Project", "build_project"]
 
 
 @dataclass

@@ -3,6 +3,11 @@ from __future__ import annotations
 
 from typing import Optional
 
+from asset_lint.dagster_api_table import (
+    ASSET_DECORATORS, CHECK, DBT, DECORATOR_KINDS, DEFINITIONS_DECORATORS, GRAPH_ASSET, GRAPH_MULTI_ASSET,
+    KEY_PRESERVING_METHODS, OBSERVABLE, OP_DECORATORS, OTHER_DECORATORS, PASS_THROUGH, SINGLE_KEY_KINDS, SOURCE, SPEC,
+    TRIGGER_CONSTRUCTORS, TRIGGER_DECORATORS, UNFOLLOWED, DefinitionKind,
+)
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
@@ -11,34 +16,8 @@ from asset_lint.resolve.keys import (
 )
 from asset_lint.resolve.values import (
     AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, KeyV,
-    ModuleV, OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value,
+    OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value,
 )
-
-ASSET_DECORATORS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset",
-                              "observable_source_asset", "asset_check", "dbt_assets"})
-OP_DECORATORS = frozenset({"op", "job", "graph"})
-# Decorators that never turn a plain function into an asset definition.
-_NON_ASSET_DAGSTER_DECORATORS = frozenset({"schedule", "sensor", "asset_sensor", "multi_asset_sensor",
-                                           "io_manager", "resource", "multi_asset_check", "run_status_sensor",
-                                           "run_failure_sensor", "failure_hook", "success_hook", "config_mapping",
-                                           "input_manager", "dagster_type_loader", "usable_as_dagster_type",
-                                           "freshness_policy_sensor", "observable_source_asset_sensor"})
-# Functions that return the definitions they are given with other metadata or resources: same keys.
-PASS_THROUGH = frozenset({"with_source_code_references", "link_code_references_to_git_if_cloud",
-                          "link_code_references_to_git", "with_resources"})
-# Spec methods that keep the key (so the object still declares the same asset).
-# Schedules and sensors whose job target (by name or object) or watched key is checked (semantics R6.4).
-TRIGGER_DECORATORS = frozenset({"schedule", "sensor", "asset_sensor"})
-TRIGGER_CONSTRUCTORS = {"ScheduleDefinition": "schedule", "SensorDefinition": "sensor",
-                        "build_schedule_from_partitioned_job": "schedule"}
-_KEY_PRESERVING = frozenset({"with_io_manager_key", "merge_attributes", "with_resources", "with_hooks",
-                             "with_attributes", "to_source_asset", "with_attributes_for_all"})
-
-
-def _ir_items(ir) -> Optional[tuple]:
-    if ir is not None and ir[0] in ("list", "tuple", "set"):
-        return ir[2]
-    return None
 
 
 class DagsterApi:
@@ -83,13 +62,13 @@ class DagsterApi:
                 return self.build_asset(ev, decorator, target)
             if name in OP_DECORATORS:
                 return self.build_op(ev, decorator, target)
-            if name in ("definitions", "repository"):
+            if name in DEFINITIONS_DECORATORS:
                 built = self.call_user_function(ev, target, force=True)
                 # a body that is more than `return ...`: Dagster calls it and gets definitions we cannot see
                 return Unknown(f"@{name} function {target.facts.name}") if isinstance(built, Opaque) else built
             if name in TRIGGER_DECORATORS:
                 return build_trigger(name, decorator, target.facts.name, Site(target.rel, target.facts.pos))
-            if name in _NON_ASSET_DAGSTER_DECORATORS or name.startswith("<"):
+            if name in OTHER_DECORATORS or name.startswith("<"):
                 return Opaque(name)
             return Opaque(name) if not name[:1].isupper() else Unknown(f"decorator {name}")
         if isinstance(target, Func) and isinstance(decorator, (External, Opaque)):
@@ -162,7 +141,7 @@ class DagsterApi:
     def call_method(self, owner: str, method: Call, args: tuple, kwargs: dict) -> Value:
         base = method.args[0]
         attr = method.name[len("method:"):]
-        if isinstance(base, Definition) and attr in _KEY_PRESERVING and "key" not in kwargs:
+        if isinstance(base, Definition) and attr in KEY_PRESERVING_METHODS and "key" not in kwargs:
             if attr == "with_resources":
                 self.resource_binders.add(owner)
             return base
@@ -200,9 +179,9 @@ class DagsterApi:
             text = constant_str(call.arg(0, "asset_key_string"))
             return KeyV(key_from_user_string(text)) if text is not None else Unknown("AssetKey")
         if name == "AssetSpec":
-            return self.build_spec(ev, call, "spec")
+            return self.build_spec(ev, call, SPEC)
         if name == "SourceAsset":
-            return self.build_spec(ev, call, "source")
+            return self.build_spec(ev, call, SOURCE)
         if name == "Definitions":
             return DefinitionsV(site, module, **{f: call.kwargs.get(f) for f in
                                                  ("assets", "jobs", "schedules", "sensors", "resources")},
@@ -221,17 +200,16 @@ class DagsterApi:
                 self.resource_binders.add(ev.owner(module))
             given = call.arg(0, "assets_defs")
             return given if given is not None else Unknown(name)
-        if name in ("external_assets_from_specs", "AssetsDefinition.from_op",
-                    "AssetsDefinition.from_graph", "build_column_schema_change_checks"):
+        if name in UNFOLLOWED:
             return Unknown(name)
         return call
 
     # AssetSpec / SourceAsset ----------------------------------------------------------------
-    def build_spec(self, ev: Evaluator, call: Call, kind: str) -> Definition:
+    def build_spec(self, ev: Evaluator, call: Call, kind: DefinitionKind) -> Definition:
         key = coerce_key(call.arg(0, "key"))
         definition = Definition(kind=kind, name=str(key), site=call.site, module=call.module,
                                 signature=call.expr)
-        deps = deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == "spec" else []
+        deps = deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == SPEC else []
         group = group_of(call.kwargs.get("group_name"))
         definition.specs = [SpecNode(key, group, "external", deps, definition, call.site,
                                      table_name=table_name_of(call.kwargs.get("metadata")))]
@@ -241,31 +219,30 @@ class DagsterApi:
     # @asset family --------------------------------------------------------------------------
     def build_asset(self, ev: Evaluator, decorator: Call, func: Func) -> Value:
         facts = func.facts
-        kind = {"observable_source_asset": "observable", "asset_check": "check", "dbt_assets": "dbt"}.get(
-            decorator.name, decorator.name)
+        kind = DECORATOR_KINDS[decorator.name]
         site = Site(func.rel, facts.pos)
         definition = Definition(kind=kind, name=facts.name, site=site, module=func.module, func=func,
                                 decorator=decorator)
         kw = decorator.kwargs
-        if kind == "check":
+        if kind == CHECK:
             target = self._target_dep(ev, decorator, site)
             definition.check_target = target
             definition.extra_deps = deps_list(ev, decorator, "additional_deps", False, "check_deps") \
                 + self._check_ins(decorator, site)
             return definition
-        if kind == "dbt":
+        if kind == DBT:
             from asset_lint.resolve.dbt import build_dbt_assets
             return build_dbt_assets(ev, self, decorator, func, definition)
-        if kind in ("asset", "graph_asset", "observable"):
+        if kind in SINGLE_KEY_KINDS:
             key = self._single_key(kw, facts.name)
             group = group_of(kw.get("group_name"))
-            spec_kind = "observable" if kind == "observable" else "materializable"
-            deps = [] if kind == "observable" else input_deps(ev, decorator, func, definition.shadowed_deps)
+            spec_kind = "observable" if kind == OBSERVABLE else "materializable"
+            deps = [] if kind == OBSERVABLE else input_deps(ev, decorator, func, definition.shadowed_deps)
             op_name = op_name_of(key) if key else None
             definition.specs = [SpecNode(key, group, spec_kind, deps, definition, site, op_name,
                                          table_name=table_name_of(kw.get("metadata")))]
             definition.complete = key is not None
-            if kind == "graph_asset":
+            if kind == GRAPH_ASSET:
                 definition.composition = self.build_op(ev, Call("graph", (), {}, site, func.module, None), func)
             return definition
         return self.build_multi(ev, decorator, func, definition)
@@ -337,7 +314,7 @@ class DagsterApi:
                                              table_name=table_name_of(out.kwargs.get("metadata")))))
         elif isinstance(spec_values, Seq):
             for element in spec_values.items:
-                if not isinstance(element, Definition) or element.kind != "spec":
+                if not isinstance(element, Definition) or element.kind != SPEC:
                     complete = False
                     continue
                 inner = element.specs[0]
@@ -367,7 +344,7 @@ class DagsterApi:
                 spec.deps = [Dep(None, False, site, "internal")]
         definition.specs = [s for _, s in specs]
         definition.complete = complete and all(s.key is not None for s in definition.specs)
-        if definition.kind == "graph_multi_asset":
+        if definition.kind == GRAPH_MULTI_ASSET:
             definition.composition = self.build_op(ev, Call("graph", (), {}, site, func.module, None), func)
         return definition
 
@@ -398,10 +375,6 @@ def _is_none(value: Value) -> bool:
     return isinstance(value, Const) and value.value is None
 
 
-def _is_nothing(value: Optional[Value]) -> bool:
-    return isinstance(value, Dagster) and value.name == "Nothing"
-
-
 def signature_text(expr) -> tuple:
     """The call's text without positions: two identical AssetSpec calls are one spec (R5.2)."""
     def strip(node):
@@ -417,4 +390,4 @@ def signature_text(expr) -> tuple:
     return kwargs + (strip(expr),)
 
 
-__all__ = ["DagsterApi", "ASSET_DECORATORS", "ModuleV", "signature_text"]
+__all__ = ["DagsterApi", "signature_text"]

@@ -10,7 +10,7 @@ from typing import Optional
 
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
-from asset_lint.resolve.values import Call, Definition, Dep, Func, Opaque, SpecNode, Unknown
+from asset_lint.resolve.values import Call, Definition, Dep, Func, SpecNode, Unknown
 
 _ASSET_TYPES = ("model", "seed", "snapshot")
 
@@ -98,4 +98,4 @@ def build_dbt_assets(ev: Evaluator, api, decorator: Call, func: Func, definition
     return definition
 
 
-__all__ = ["build_dbt_assets", "Opaque", "Unknown"]
+__all__ = ["build_dbt_assets"]

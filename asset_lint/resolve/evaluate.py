@@ -6,25 +6,12 @@ import posixpath
 from contextlib import contextmanager
 from typing import Optional
 
+from asset_lint.dagster_api_table import PACKAGES, STAR_NAMES
 from asset_lint.extract.facts import Binding, FileFacts
 from asset_lint.findings import Site
 from asset_lint.resolve.values import (
-    UNKNOWN, Call, Cls, Const, Dagster, DictV, External, Func, KeyV, ModuleV, Opaque, Seq, Unknown, Value,
+    Call, Cls, Const, Dagster, DictV, External, Func, ModuleV, Opaque, Seq, Unknown, Value,
 )
-
-# Top-level packages whose public names are Dagster's (dagster's own submodules re-export them).
-DAGSTER_PACKAGES = ("dagster", "dagster_dbt")
-# Names reached through `from dagster import *` (dagster has no __all__: every public name comes in).
-_STAR_SAFE = frozenset({
-    "asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable_source_asset", "asset_check",
-    "op", "job", "graph", "AssetKey", "AssetIn", "AssetOut", "AssetSpec", "AssetDep", "SourceAsset", "In",
-    "Out", "Nothing", "Definitions", "define_asset_job", "load_assets_from_modules",
-    "load_assets_from_package_module", "load_assets_from_current_module", "AssetSelection", "Config",
-    "ConfigurableResource", "ResourceParam", "definitions", "DagsterType", "ScheduleDefinition",
-    "schedule", "sensor", "asset_sensor", "AssetExecutionContext", "OpExecutionContext", "repository",
-    "Output", "MaterializeResult", "AssetCheckResult", "AssetCheckSpec", "DailyPartitionsDefinition",
-})
-
 
 # Dagster's public subpackages: reached as attributes (`dg.components`), they hold names, not one.
 _DAGSTER_SUBPACKAGES = frozenset({"components", "deprecated", "preview"})
@@ -33,7 +20,7 @@ _DAGSTER_SUBPACKAGES = frozenset({"components", "deprecated", "preview"})
 def dagster_name(qualname: str) -> Optional[str]:
     """`dagster._core....asset` -> `asset`; None when the name is not from Dagster."""
     root = qualname.split(".", 1)[0]
-    if root in DAGSTER_PACKAGES and "." in qualname:
+    if root in PACKAGES and "." in qualname:
         return qualname.rsplit(".", 1)[1]
     return None
 
@@ -175,8 +162,8 @@ class Evaluator:
                 found = self.lookup(star, name)
                 if not (isinstance(found, Unknown) and found.reason.startswith("no name")):
                     return found
-            elif dagster_name(star + ".x") is not None or star in DAGSTER_PACKAGES:
-                if name in _STAR_SAFE:
+            elif dagster_name(star + ".x") is not None or star in PACKAGES:
+                if name in STAR_NAMES:  # dagster has no __all__: every public name comes in
                     return Dagster(name)
             else:
                 return Unknown(f"star import from {star}")
@@ -238,7 +225,7 @@ class Evaluator:
     def external(self, qualname: str) -> Value:
         """A name from outside the project; Dagster's public API gets its own value."""
         root = qualname.split(".", 1)[0]
-        if root in DAGSTER_PACKAGES:
+        if root in PACKAGES:
             short = dagster_name(qualname)
             if short in _DAGSTER_SUBPACKAGES or (short or "").startswith("_"):
                 return External(qualname)  # `dg.components.definitions` names `definitions`, not an attribute
@@ -394,4 +381,4 @@ def constant_str(value: Value) -> Optional[str]:
     return None
 
 
-__all__ = ["Evaluator", "constant_str", "dagster_name", "UNKNOWN", "Opaque", "Cls", "KeyV"]
+__all__ = ["Evaluator", "constant_str"]

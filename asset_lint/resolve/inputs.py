@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from asset_lint.dagster_api_table import CHECK
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.keys import coerce_key, coerce_prefix, table_name_of
@@ -128,7 +129,7 @@ def deps_list(ev: Evaluator, call: Call, keyword: str, value_input: bool, via: s
 def keys_of_dep(element: Value) -> list:
     """The key(s) one deps= element stands for; [None] when unknown."""
     if isinstance(element, Definition):
-        if element.kind == "check" or not element.complete:
+        if element.kind == CHECK or not element.complete:
             return [None]
         return [s.key for s in element.specs] or [None]
     if isinstance(element, Call) and element.name == "AssetDep":

@@ -6,17 +6,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
+from asset_lint.dagster_api_table import ASSET_KINDS, CHECK, DECLARED_KINDS, LOADERS, SPEC
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
 from asset_lint.resolve.keys import coerce_prefix, group_of
 from asset_lint.resolve.values import (
-    AssetJob, Call, Const, Definition, DefinitionsV, External, Func, JobDef, Loaded, ModuleV, OpDef, Opaque,
-    Seq, SpecNode, TriggerDef, Unknown, Value,
+    AssetJob, Call, Const, Definition, DefinitionsV, JobDef, Loaded, ModuleV, Seq, SpecNode, TriggerDef, Unknown,
+    Value,
 )
-from asset_lint.resolve.location_config import LocationSpec, read_location_specs
-
-ASSET_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "spec",
-                         "source", "dbt"})
+from asset_lint.resolve.location_config import LocationSpec
 
 
 @dataclass
@@ -49,14 +47,7 @@ class CodeLocation:
 class Loaders:
     """load_assets_from_modules and friends, load_definitions_from_*, and the dg defs/ folder."""
 
-    NAMES = frozenset({
-        "load_assets_from_modules", "load_assets_from_package_module", "load_assets_from_current_module",
-        "load_assets_from_package_name", "load_definitions_from_module", "load_definitions_from_modules",
-        "load_definitions_from_package_module", "load_definitions_from_current_module",
-        "load_definitions_from_package_name", "load_from_defs_folder", "load_defs",
-        "load_asset_checks_from_modules", "load_asset_checks_from_package_module",
-        "load_asset_checks_from_current_module", "load_asset_checks_from_package_name",
-    })
+    NAMES = LOADERS
 
     def __init__(self, root: Path, module_files: dict, dg_projects: list) -> None:
         self.root = root
@@ -132,14 +123,14 @@ class Loaders:
                 for item in items:
                     if isinstance(item, Definition):
                         if wants_checks:
-                            if item.kind == "check":
+                            if item.kind == CHECK:
                                 objects.append(item)
                             continue
-                        if item.kind == "spec" and not (include_specs or wants_definitions):
+                        if item.kind == SPEC and not (include_specs or wants_definitions):
                             if include_given is None or isinstance(include_given, Const):
                                 dropped.append(item)
                             continue
-                        if item.kind == "check" and not wants_definitions:
+                        if item.kind == CHECK and not wants_definitions:
                             dropped.append(item)
                             continue  # R5.5 / 8.33: asset checks are silently not loaded
                         objects.append(item)
@@ -149,10 +140,10 @@ class Loaders:
                         complete = False
         if wants_definitions:
             return DefinitionsV(call.site, call.module,
-                                assets=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind != "check")
+                                assets=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind != CHECK)
                                            + (() if complete else (Unknown("module attribute"),))),
                                 checks=Seq(tuple(o for o in objects
-                                                 if isinstance(o, Definition) and o.kind == "check")),
+                                                 if isinstance(o, Definition) and o.kind == CHECK)),
                                 jobs=Seq(tuple(o for o in objects if isinstance(o, (JobDef, AssetJob)) and
                                                not (isinstance(o, JobDef) and o.kind == "graph"))
                                          + (() if complete else (Unknown("module attribute"),))),
@@ -269,7 +260,7 @@ class _Collector:
             for item in value.definitions:
                 self.collect(item, bucket, value.key_prefix, value.group_name)
         elif isinstance(value, Definition):
-            if value.kind == "check":
+            if value.kind == CHECK:
                 self.location.checks.append(value)
             elif (id(value), prefix, group) not in self.seen_definitions:
                 # one object counts once (R5.2), but a prefixing loader makes a new object of it (R5.5)
@@ -295,7 +286,7 @@ def _transformed(definition: Definition, prefix: Optional[tuple], group) -> list
         return list(definition.specs)
     specs = []
     for spec in definition.specs:
-        prefixable = bool(prefix) and definition.kind not in ("spec", "source") and spec.key is not None
+        prefixable = bool(prefix) and definition.kind not in DECLARED_KINDS and spec.key is not None
         specs.append(SpecNode(prefix + spec.key if prefixable else spec.key, group or spec.group, spec.kind,
                               list(spec.deps), definition, spec.site, spec.op_name,
                               loader_prefix=prefix if prefixable else (), table_name=spec.table_name))
@@ -385,6 +376,9 @@ def _implicit_specs(ev: Evaluator, loaders: Loaders, module_files: dict) -> list
     return specs
 
 
+_COLLECTED_KINDS = ASSET_KINDS | {CHECK}
+
+
 def _implicit_definitions(ev: Evaluator, loaders: Loaders, module_files: dict, site: Site) -> Value:
     """No Definitions anywhere: every asset the project's modules define (R5.7 step 5, project-wide)."""
     assets: list = []
@@ -395,11 +389,10 @@ def _implicit_definitions(ev: Evaluator, loaders: Loaders, module_files: dict, s
         for name, binding in sorted(facts.bindings.items()):
             if binding.kind in ("expr", "func"):
                 value = ev.lookup(module, name)
-                if isinstance(value, Definition) and value.kind in ASSET_KINDS | {"check"}:
+                if isinstance(value, Definition) and value.kind in _COLLECTED_KINDS:
                     assets.append(value)
-    return DefinitionsV(site, "", assets=Seq(tuple(a for a in assets if a.kind != "check")),
-                        checks=Seq(tuple(a for a in assets if a.kind == "check")))
+    return DefinitionsV(site, "", assets=Seq(tuple(a for a in assets if a.kind != CHECK)),
+                        checks=Seq(tuple(a for a in assets if a.kind == CHECK)))
 
 
-__all__ = ["CodeLocation", "LocationSpec", "Loaders", "build_locations", "read_location_specs",
-           "External", "Func", "OpDef", "Opaque"]
+__all__ = ["CodeLocation", "Loaders", "build_locations"]

@@ -1,9 +1,9 @@
-"""@op, @job and @graph: op outputs, Nothing inputs, and the op-to-op edges of a composition (R7)."""
+"""@op, @job and @graph: op outputs and the op-to-op edges of a composition (R7)."""
 from __future__ import annotations
 
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
-from asset_lint.resolve.values import Call, Const, Dagster, Definition, DictV, Func, JobDef, OpDef, Unknown, Value
+from asset_lint.resolve.values import Call, Definition, DictV, Func, JobDef, OpDef, Unknown, Value
 
 # IO managers that keep values in memory only: an op writing there produces nothing long-lived.
 TRANSIENT_IO_MANAGERS = frozenset({"mem_io_manager", "in_memory_io_manager"})
@@ -24,25 +24,13 @@ def _io_manager_keys(out: Value) -> list:
     return keys
 
 
-def _nothing_inputs(ins: Value) -> list:
-    names = []
-    if isinstance(ins, DictV):
-        for k, v in ins.items:
-            if isinstance(v, Call) and v.name == "In":
-                dagster_type = v.arg(0, "dagster_type")
-                if isinstance(dagster_type, Dagster) and dagster_type.name == "Nothing" and isinstance(k, Const):
-                    names.append(k.value)
-    return names
-
-
 def build_op(ev: Evaluator, decorator: Call, func: Func) -> OpDef:
-    """An @op: its name, where its outputs go, and its Nothing inputs."""
+    """An @op: its name and where its outputs go."""
     kw = decorator.kwargs
     name = constant_str(kw.get("name")) or func.facts.name
     out = kw.get("out")
     return OpDef(name=name, site=Site(func.rel, func.facts.pos), module=func.module, func=func,
-                 io_manager_keys=tuple(_io_manager_keys(out)), nothing_inputs=tuple(_nothing_inputs(kw.get("ins"))),
-                 decorator=decorator)
+                 io_manager_keys=tuple(_io_manager_keys(out)), decorator=decorator)
 
 
 def _callee(ev: Evaluator, module: str, ir) -> tuple:

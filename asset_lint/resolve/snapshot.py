@@ -20,7 +20,7 @@ import io
 import pickle
 from typing import Optional
 
-SNAPSHOT_FORMAT = 5           # bump when Snapshot, or anything a snapshot holds, changes shape
+SNAPSHOT_FORMAT = 6           # bump when Snapshot, or anything a snapshot holds, changes shape
 MAX_FILES = 20_000            # beyond this the pickle's memo (one entry per object) costs too much memory
 REWRITE_SHARE = 0.25          # evaluated again more than this share of the modules: write a newer snapshot
 
@@ -29,13 +29,14 @@ _CLASS_MODULES = frozenset({"asset_lint.resolve.values", "asset_lint.extract.fac
                             "asset_lint.resolve.snapshot"})
 _BUILTINS = frozenset({"frozenset", "set", "dict", "list", "tuple", "complex", "Ellipsis", "bytes",
                        "bytearray"})
+_ENUMS = frozenset({("asset_lint.dagster_api_table", "DefinitionKind")})   # unpickled as DefinitionKind(value)
 
 
 class _SnapshotUnpickler(pickle.Unpickler):
     """Only asset-lint's own data classes and plain builtins: a tampered file cannot run code."""
 
     def find_class(self, module: str, name: str):
-        if module == "builtins" and name in _BUILTINS:
+        if (module == "builtins" and name in _BUILTINS) or (module, name) in _ENUMS:
             return super().find_class(module, name)
         if module in _CLASS_MODULES:
             found = super().find_class(module, name)

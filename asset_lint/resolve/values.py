@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from asset_lint.dagster_api_table import DefinitionKind
 from asset_lint.findings import Site
 from asset_lint.picklable import pickled_as_a_call
 
@@ -16,15 +17,12 @@ from asset_lint.picklable import pickled_as_a_call
 class Value:
     """Base of every static value."""
 
-    is_unknown = False
-
 
 @dataclass(eq=False)
 class Unknown(Value):
     """A value asset-lint cannot know without running the code (a factory, a loop, an unknown decorator)."""
 
     reason: str = ""
-    is_unknown = True
 
 
 @dataclass(eq=False)
@@ -162,17 +160,11 @@ class SpecNode:
     table_name: Any = None           # its dagster/table_name metadata (R3.3): str, or Unknown
 
 
-# Definition kinds that are assets of their own, each run by an op of the implicit asset job (R7.4);
-# an AssetSpec, SourceAsset or check is not.
-OP_BACKED_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "dbt"})
-
-
 @dataclass(eq=False)
 class Definition(Value):
     """An asset definition object (one identity even if listed twice)."""
 
-    # asset, multi_asset, graph_asset, graph_multi_asset, observable, spec, source, dbt, check
-    kind: str
+    kind: DefinitionKind
     name: str
     site: Site
     module: str
@@ -196,7 +188,6 @@ class OpDef(Value):
     module: str
     func: Any
     io_manager_keys: tuple
-    nothing_inputs: tuple
     decorator: Any = None                         # the @op Call (resources, io managers)
     requirements: Any = None                      # resolve.resources.Requirements (resolve.finish)
 

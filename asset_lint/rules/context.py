@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from asset_lint.dagster_api_table import PARAMETER_KINDS
 from asset_lint.config import Settings
 from asset_lint.graph import AssetGraph, ResolvedDep
 from asset_lint.resolve import Project
@@ -28,7 +29,7 @@ class RuleContext:
         if found is None:
             project = self.project
             found = self._answers["decorated_functions"] = \
-                [(d, True) for d in project.definitions if d.func is not None and d.kind in ("asset", "multi_asset")] \
+                [(d, True) for d in project.definitions if d.func is not None and d.kind in PARAMETER_KINDS] \
                 + [(op, False) for op in project.ops if op.func is not None]
         return found
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from asset_lint.dagster_api_table import SOURCE, SPEC
 from asset_lint.findings import Finding, Related
 from asset_lint.messages import DuplicateAssetKey, SharedStorageWriter
 from asset_lint.resolve.keys import user_string
@@ -18,7 +19,7 @@ def _distinct(specs: list) -> list:
     kept, kept_ids, signatures = [], set(), set()
     for spec in specs:
         d = spec.definition
-        if d.kind == "spec":
+        if d.kind == SPEC:
             text = signature_text(d.signature)
             if text in signatures:
                 continue
@@ -38,9 +39,9 @@ def _key_duplicates(graph) -> Iterator[Finding]:
         if len(specs) < 2:
             continue
         kinds = {s.definition.kind for s in specs}
-        if kinds == {"spec"}:
+        if kinds == {SPEC}:
             consequence = "Dagster fails to load it (\"Received conflicting AssetSpecs with the same key\")"
-        elif "source" in kinds:
+        elif SOURCE in kinds:
             consequence = ("Dagster either fails (\"Duplicate asset key\") or, when the SourceAsset comes last, "
                            "silently replaces the asset with an external one")
         else:

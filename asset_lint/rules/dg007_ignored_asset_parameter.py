@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from asset_lint.dagster_api_table import FUNCTION_ASSET_KINDS
 from asset_lint.findings import Finding, Site
 from asset_lint.messages import IgnoredAssetParameter
 from asset_lint.resolve.inputs import ANNOTATION_RESOURCE, ANNOTATION_UNKNOWN, CONTEXT_NAMES
 from asset_lint.rules.context import RuleContext
 
 CODE = "DG007"
-_ASSET_KINDS = ("asset", "multi_asset", "graph_asset", "graph_multi_asset")
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each keyword-only or positional-only parameter of an asset function (8.21)."""
     for definition in context.project.definitions:
         func = definition.func
-        if func is None or definition.kind not in _ASSET_KINDS:
+        if func is None or definition.kind not in FUNCTION_ASSET_KINDS:
             continue
         for index, param in enumerate(func.facts.params):
             if param.kind not in ("kwonly", "posonly"):

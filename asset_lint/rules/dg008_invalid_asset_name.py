@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
+from asset_lint.dagster_api_table import MULTI_ASSET, NAMED_FUNCTION_KINDS, OBSERVABLE, SINGLE_KEY_KINDS, SPEC
 from asset_lint.findings import Finding, Site
 from asset_lint.messages import (
     DashInOutputName, InvalidDepInputName, InvalidMultiAssetName, InvalidOpNameFromKey,
@@ -58,17 +59,17 @@ def _kwarg_site(func, names: tuple) -> Site:
 
 def _op_findings(definition) -> Iterator[Finding]:
     func = definition.func
-    if definition.kind in ("asset", "graph_asset", "observable"):
+    if definition.kind in SINGLE_KEY_KINDS:
         key = definition.specs[0].key if definition.specs else None
         op_name = op_name_of(key) if key else ""
         problem = name_problem(op_name) if op_name else None
         if problem:
             # an observable source asset's op is built with the repository (S2), the others at import (S0)
-            refused = _REFUSED_AT_LOAD if definition.kind == "observable" else _REFUSED
+            refused = _REFUSED_AT_LOAD if definition.kind == OBSERVABLE else _REFUSED
             yield Finding.of(_kwarg_site(func, _NAME_KWARGS),
                              InvalidOpNameFromKey(_show(key), op_name, refused, problem, _fix(key)),
                              identity=user_string(key))
-    elif definition.kind == "multi_asset":
+    elif definition.kind == MULTI_ASSET:
         for name, site, is_out in _multi_names(func):
             problem = name_problem(name)
             if problem and is_out and "-" in name and not name_problem(name.replace("-", "_")):
@@ -109,7 +110,7 @@ def _dep_findings(definition) -> Iterator[Finding]:
                 seen.add(id(dep))
                 deps.append(dep)
     named = own_dep_inputs(deps)
-    if definition.kind == "multi_asset":  # specs=[AssetSpec(deps=...)]: each becomes an input too
+    if definition.kind == MULTI_ASSET:  # specs=[AssetSpec(deps=...)]: each becomes an input too
         named += [(d, dep_input_name(d.key)) for d in deps
                   if d.via == "spec_deps" and d.key is not None and not d.value_input]
     for dep, name in named:
@@ -124,7 +125,7 @@ def _spec_stub_findings(graphs) -> Iterator[Finding]:
     for graph in graphs:
         for resolved in graph.deps:
             dep = resolved.dep
-            if dep.via != "spec_deps" or resolved.downstream.definition.kind != "spec" or not resolved.missing:
+            if dep.via != "spec_deps" or resolved.downstream.definition.kind != SPEC or not resolved.missing:
                 continue
             if not any("/" in part for part in resolved.key) or (dep.site, resolved.key) in reported:
                 continue
@@ -140,7 +141,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
     """Names Dagster rejects on @asset-family definitions (8.19, 8.24) and '/' in AssetSpec deps (8.20)."""
     project, graphs = context.project, context.graphs
     for definition in project.definitions:
-        if definition.func is None or definition.kind not in ("asset", "graph_asset", "multi_asset", "observable"):
+        if definition.func is None or definition.kind not in NAMED_FUNCTION_KINDS:
             continue
         yield from _op_findings(definition)
         yield from _dep_findings(definition)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from asset_lint.dagster_api_table import OP_BACKED_KINDS
 from asset_lint.findings import Finding, Related
 from asset_lint.messages import DuplicateOpName
 from asset_lint.resolve.ops import job_ops
-from asset_lint.resolve.values import OP_BACKED_KINDS, Const, JobDef
+from asset_lint.resolve.values import Const, JobDef
 from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG012"

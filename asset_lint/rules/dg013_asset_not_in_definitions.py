@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Optional
 
+from asset_lint.dagster_api_table import OP_BACKED_KINDS
 from asset_lint.findings import Finding
 from asset_lint.messages import AssetNotInDefinitions
-from asset_lint.resolve.values import OP_BACKED_KINDS
 from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG013"

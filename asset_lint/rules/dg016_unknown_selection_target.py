@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
+from asset_lint.dagster_api_table import SELECTABLE_KINDS
 from asset_lint.findings import Finding, Site
 from asset_lint.messages import (
     SelectedDefinitionMissing, UnknownSelectedGroup, UnknownSelectedKey,
@@ -16,7 +17,6 @@ from asset_lint.rules.context import RuleContext
 
 CODE = "DG016"
 # Definitions a selection may list by object (R6.1); anything else there fails at import on its own.
-_SELECTABLE = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset", "observable", "source"})
 
 # A selection string that is one asset key: Dagster resolves it exactly and fails on a miss (R6.1, R6.2).
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
@@ -66,7 +66,7 @@ def selection_targets(selection, fallback: Site) -> list:
                 found.extend((kind, target, fallback) for kind, target in _string_targets(text))
             elif isinstance(item, KeyV):
                 found.append(("key", item.path, fallback))
-            elif isinstance(item, Definition) and item.kind in _SELECTABLE:
+            elif isinstance(item, Definition) and item.kind in SELECTABLE_KINDS:
                 found.append(("definition", item, fallback))
         return found
     if not isinstance(selection, Call):
@@ -76,7 +76,7 @@ def selection_targets(selection, fallback: Site) -> list:
         found = []
         for arg in selection.args:
             if isinstance(arg, Definition):
-                if arg.kind in _SELECTABLE:
+                if arg.kind in SELECTABLE_KINDS:
                     found.append(("definition", arg, site))
                 continue
             key = _selection_key(arg)

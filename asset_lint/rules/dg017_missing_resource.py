@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Optional
 
+from asset_lint.dagster_api_table import FUNCTION_ASSET_KINDS
 from asset_lint.findings import Finding
 from asset_lint.messages import MissingResource, UnprovidedResource, UnrequiredResource
 from asset_lint.resolve.ops import job_ops
@@ -13,7 +14,6 @@ from asset_lint.rules.context import RuleContext, describe
 
 CODE = "DG017"
 DEFAULT_IO_MANAGER = "io_manager"   # Dagster always provides it (R7.3)
-ASSET_KINDS = frozenset({"asset", "multi_asset", "graph_asset", "graph_multi_asset"})
 # What Dagster calls each kind of requirement in its load error.
 _NOUN = {"resource": "resource", "io": "io manager", "input": "input manager"}
 
@@ -76,7 +76,7 @@ def _check_location(project, graph) -> Iterator[Finding]:
     seen: set = set()
     for spec in location.specs:
         definition = spec.definition
-        if definition.kind not in ASSET_KINDS or id(definition) in seen:
+        if definition.kind not in FUNCTION_ASSET_KINDS or id(definition) in seen:
             continue
         seen.add(id(definition))
         if isinstance(definition.decorator, Call) and definition.func is not None:

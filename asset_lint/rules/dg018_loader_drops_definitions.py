@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from asset_lint.dagster_api_table import CHECK, DECLARED_KINDS
 from asset_lint.findings import Finding, Related
 from asset_lint.messages import LoaderDropsDefinition
 from asset_lint.resolve.keys import user_string
@@ -19,7 +20,7 @@ def _reached(location) -> set:
 def _produced_elsewhere(location, definition) -> bool:
     """R4.2: an AssetSpec that a multi-asset (or an asset) turns into a real asset is meant to be dropped."""
     keys = {spec.key for spec in definition.specs}
-    return any(spec.key in keys and spec.definition.kind not in ("spec", "source") for spec in location.specs)
+    return any(spec.key in keys and spec.definition.kind not in DECLARED_KINDS for spec in location.specs)
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
@@ -33,7 +34,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             for definition in loaded.dropped:
                 if id(definition) in reported or id(definition) in reached:
                     continue
-                if definition.kind == "check":
+                if definition.kind == CHECK:
                     if not location.checks_complete:
                         continue  # an asset_checks= entry we cannot evaluate may hold it
                     target = definition.check_target.key if definition.check_target else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from asset_lint.dagster_api_table import DECLARED_KINDS, SOURCE
 from asset_lint.findings import Finding, Related
 from asset_lint.messages import LoaderGroupConflict
 from asset_lint.resolve.keys import user_string
@@ -14,7 +15,7 @@ DEFAULT_GROUP = "default"
 
 def _dagster_error(definition, key: str, own: str, given: str) -> str:
     """Dagster's own words for the conflict (object_list.py / source_asset.py)."""
-    if definition.kind == "source":
+    if definition.kind == SOURCE:
         return (f"Attempted to override group name to {given} for SourceAsset {key}, "
                 f"which already has group name {own}.")
     return (f"Asset spec {key} has group name {own}, which conflicts with the group name {given} "
@@ -36,7 +37,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                     own = spec.group
                     if spec.key is None or own in (None, DEFAULT_GROUP, given):
                         continue
-                    prefixed = definition.kind not in ("spec", "source")
+                    prefixed = definition.kind not in DECLARED_KINDS
                     key = user_string(prefix + spec.key if prefixed else spec.key)
                     if (loaded.site, key) in reported:
                         continue
