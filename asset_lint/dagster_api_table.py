@@ -33,6 +33,18 @@ class DefinitionKind(str, Enum):
     __format__ = str.__format__
 
 
+class AssetKind(str, Enum):
+    """What Dagster's asset graph makes of a key (`SpecNode.kind`, the JSON graph's "kind"): an asset
+    it can materialize, one it can only observe, or an external declaration it can do neither to."""
+
+    MATERIALIZABLE = "materializable"
+    OBSERVABLE = "observable"
+    EXTERNAL = "external"
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+
 class Role(Enum):
     """What a name does when asset-lint meets it."""
 
@@ -175,6 +187,9 @@ DECORATOR_KINDS = {entry.name: entry.kind for entry in TABLE if entry.role is Ro
 
 # Definition kinds, as module constants: an Enum member looked up on its class costs a Python call.
 ASSET, MULTI_ASSET, GRAPH_ASSET, GRAPH_MULTI_ASSET, OBSERVABLE, SPEC, SOURCE, DBT, CHECK = DefinitionKind
+MATERIALIZABLE_ASSET, OBSERVABLE_ASSET, EXTERNAL_ASSET = AssetKind
+# asset kinds a run executes (an external one is only declared)
+EXECUTABLE_ASSET_KINDS = frozenset({MATERIALIZABLE_ASSET, OBSERVABLE_ASSET})
 # kinds made by decorating a function: their parameters are read as context, config, resources, inputs
 FUNCTION_ASSET_KINDS = frozenset({ASSET, MULTI_ASSET, GRAPH_ASSET, GRAPH_MULTI_ASSET})
 # kinds with one key from key=/name=/key_prefix= (not outs= or specs=)

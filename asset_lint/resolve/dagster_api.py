@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Optional
 
 from asset_lint.dagster_api_table import (
-    ASSET_DECORATORS, CHECK, DBT, DECORATOR_KINDS, DEFINITIONS_DECORATORS, GRAPH_ASSET, GRAPH_MULTI_ASSET,
-    KEY_PRESERVING_METHODS, OBSERVABLE, OP_DECORATORS, OTHER_DECORATORS, PASS_THROUGH, SINGLE_KEY_KINDS, SOURCE, SPEC,
-    TRIGGER_CONSTRUCTORS, TRIGGER_DECORATORS, UNFOLLOWED, DefinitionKind,
+    ASSET_DECORATORS, CHECK, DBT, DECORATOR_KINDS, DEFINITIONS_DECORATORS, EXTERNAL_ASSET, GRAPH_ASSET,
+    GRAPH_MULTI_ASSET, KEY_PRESERVING_METHODS, MATERIALIZABLE_ASSET, OBSERVABLE, OBSERVABLE_ASSET, OP_DECORATORS,
+    OTHER_DECORATORS, PASS_THROUGH, SINGLE_KEY_KINDS, SOURCE, SPEC, TRIGGER_CONSTRUCTORS, TRIGGER_DECORATORS,
+    UNFOLLOWED, DefinitionKind,
 )
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
@@ -211,7 +212,7 @@ class DagsterApi:
                                 signature=call.expr)
         deps = deps_list(ev, call, "deps", value_input=False, via="spec_deps") if kind == SPEC else []
         group = group_of(call.kwargs.get("group_name"))
-        definition.specs = [SpecNode(key, group, "external", deps, definition, call.site,
+        definition.specs = [SpecNode(key, group, EXTERNAL_ASSET, deps, definition, call.site,
                                      table_name=table_name_of(call.kwargs.get("metadata")))]
         definition.complete = key is not None
         return definition
@@ -236,7 +237,7 @@ class DagsterApi:
         if kind in SINGLE_KEY_KINDS:
             key = self._single_key(kw, facts.name)
             group = group_of(kw.get("group_name"))
-            spec_kind = "observable" if kind == OBSERVABLE else "materializable"
+            spec_kind = OBSERVABLE_ASSET if kind == OBSERVABLE else MATERIALIZABLE_ASSET
             deps = [] if kind == OBSERVABLE else input_deps(ev, decorator, func, definition.shadowed_deps)
             op_name = op_name_of(key) if key else None
             definition.specs = [SpecNode(key, group, spec_kind, deps, definition, site, op_name,
@@ -310,7 +311,7 @@ class DagsterApi:
                 own_group = group_of(out.kwargs.get("group_name"), default=None)
                 group = own_group or decorator_group or ("default" if "group_name" not in out.kwargs
                                                          and "group_name" not in kw else None)
-                specs.append((name, SpecNode(key, group, "materializable", list(inputs), definition, site, op_name,
+                specs.append((name, SpecNode(key, group, MATERIALIZABLE_ASSET, list(inputs), definition, site, op_name,
                                              table_name=table_name_of(out.kwargs.get("metadata")))))
         elif isinstance(spec_values, Seq):
             for element in spec_values.items:
@@ -322,8 +323,8 @@ class DagsterApi:
                 group = inner.group if own_group else (decorator_group or inner.group)
                 deps = [Dep(d.key, d.key is not None and d.key in param_keys(inputs), d.site, d.via,
                             table_name=d.table_name) for d in inner.deps]
-                specs.append((None, SpecNode(inner.key, group, "materializable", deps, definition, inner.site, op_name,
-                                             table_name=inner.table_name)))
+                specs.append((None, SpecNode(inner.key, group, MATERIALIZABLE_ASSET, deps, definition, inner.site,
+                                             op_name, table_name=inner.table_name)))
         elif outs is not None or spec_values is not None:
             complete = False
         internal = kw.get("internal_asset_deps")

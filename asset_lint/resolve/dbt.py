@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
+from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator, constant_str
 from asset_lint.resolve.values import Call, Definition, Dep, Func, SpecNode, Unknown
@@ -93,7 +94,7 @@ def build_dbt_assets(ev: Evaluator, api, decorator: Call, func: Func, definition
             deps = [Dep(k, False, site, "dbt_source" if is_source else "dbt")
                     for k, is_source in dict.fromkeys(parents(unique_id, set()))]
             # dagster-dbt gives every model its relation as dagster/table_name (R3.3), in a form not modelled here
-            definition.specs.append(SpecNode(_key(node), _group(node), "materializable", deps, definition, site,
+            definition.specs.append(SpecNode(_key(node), _group(node), MATERIALIZABLE_ASSET, deps, definition, site,
                                              op_name, table_name=Unknown("dbt relation")))
     return definition
 

@@ -9,6 +9,7 @@ on the project at large (which Definitions objects a module holds) is stored on 
 """
 from __future__ import annotations
 
+from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET
 from asset_lint.findings import Site
 from asset_lint.resolve.inputs import CONTEXT_NAMES, annotation_kind
 from asset_lint.resolve.ops import job_ops
@@ -70,7 +71,7 @@ def _storage_funcs(project) -> list:
     """The functions whose bodies may touch storage: the code locations' assets and job ops, every op."""
     funcs, seen = [], set()
     owners = [spec.definition for location in project.locations for spec in location.specs
-              if spec.kind == "materializable"]
+              if spec.kind == MATERIALIZABLE_ASSET]
     owners += [op for location in project.locations for job in location.jobs if isinstance(job, JobDef)
                for op in job_ops(job)]
     for owner in (*owners, *project.ops):

@@ -20,7 +20,7 @@ import io
 import pickle
 from typing import Optional
 
-SNAPSHOT_FORMAT = 6           # bump when Snapshot, or anything a snapshot holds, changes shape
+SNAPSHOT_FORMAT = 7           # bump when Snapshot, or anything a snapshot holds, changes shape
 MAX_FILES = 20_000            # beyond this the pickle's memo (one entry per object) costs too much memory
 REWRITE_SHARE = 0.25          # evaluated again more than this share of the modules: write a newer snapshot
 
@@ -29,7 +29,8 @@ _CLASS_MODULES = frozenset({"asset_lint.resolve.values", "asset_lint.extract.fac
                             "asset_lint.resolve.snapshot"})
 _BUILTINS = frozenset({"frozenset", "set", "dict", "list", "tuple", "complex", "Ellipsis", "bytes",
                        "bytearray"})
-_ENUMS = frozenset({("asset_lint.dagster_api_table", "DefinitionKind")})   # unpickled as DefinitionKind(value)
+# unpickled as DefinitionKind(value), AssetKind(value)
+_ENUMS = frozenset({("asset_lint.dagster_api_table", "DefinitionKind"), ("asset_lint.dagster_api_table", "AssetKind")})
 
 
 class _SnapshotUnpickler(pickle.Unpickler):

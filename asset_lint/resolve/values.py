@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from asset_lint.dagster_api_table import DefinitionKind
+from asset_lint.dagster_api_table import AssetKind, DefinitionKind
 from asset_lint.findings import Site
 from asset_lint.picklable import pickled_as_a_call
 
@@ -151,7 +151,7 @@ class SpecNode:
 
     key: Optional[tuple]
     group: Optional[str]
-    kind: str                       # materializable | observable | external
+    kind: AssetKind
     deps: list
     definition: "Definition"
     site: Site

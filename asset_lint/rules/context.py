@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from asset_lint.dagster_api_table import PARAMETER_KINDS
+from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET, PARAMETER_KINDS
 from asset_lint.config import Settings
 from asset_lint.graph import AssetGraph, ResolvedDep
 from asset_lint.resolve import Project
@@ -56,7 +56,7 @@ def storage_owners(graph: AssetGraph) -> list:
     """The assets (definitions) and ops of one code location whose bodies may touch storage."""
     owners, seen = [], set()
     for spec in graph.location.specs:
-        if spec.kind == "materializable" and id(spec.definition) not in seen:
+        if spec.kind == MATERIALIZABLE_ASSET and id(spec.definition) not in seen:
             seen.add(id(spec.definition))
             owners.append(spec.definition)
     for job in graph.location.jobs:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET
 from asset_lint.findings import Finding, Related
 from asset_lint.messages import AssetCycle
 from asset_lint.resolve.keys import user_string
@@ -25,7 +26,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             if len(cycle) == 2 and _self_dependency_allowed(graph, key):
                 continue
             path = " -> ".join(user_string(k) for k in cycle)
-            external = [k for k in cycle if any(s.kind != "materializable" for s in graph.producers.get(k, []))]
+            external = [k for k in cycle if any(s.kind != MATERIALIZABLE_ASSET for s in graph.producers.get(k, []))]
             if len(cycle) == 2:
                 consequence = "Dagster refuses to load it (\"depends on itself\")"
             elif external:

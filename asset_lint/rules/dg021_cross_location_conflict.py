@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from asset_lint.dagster_api_table import EXECUTABLE_ASSET_KINDS
 from asset_lint.findings import Finding, Related
 from asset_lint.messages import CrossLocationCycle, CrossLocationDuplicate
 from asset_lint.graph import shortest_path, strongly_connected
@@ -10,7 +11,6 @@ from asset_lint.resolve.keys import user_string
 from asset_lint.rules.context import RuleContext
 
 CODE = "DG021"
-EXECUTABLE = ("materializable", "observable")
 
 
 def workspaces(graphs) -> dict:
@@ -23,7 +23,8 @@ def workspaces(graphs) -> dict:
 
 
 def _executable_keys(graph) -> dict:
-    return {key: specs for key, specs in graph.producers.items() if any(s.kind in EXECUTABLE for s in specs)}
+    return {key: specs for key, specs in graph.producers.items()
+            if any(s.kind in EXECUTABLE_ASSET_KINDS for s in specs)}
 
 
 def _copies(a: set, b: set) -> bool:
@@ -75,7 +76,7 @@ def _cycles(members: list) -> Iterator[Finding]:
             path = " -> ".join(user_string(k) for k in cycle[index:-1] + cycle[:index + 1])
             for graph in members:
                 for spec in graph.producers.get(key, []):
-                    if spec.kind in EXECUTABLE:
+                    if spec.kind in EXECUTABLE_ASSET_KINDS:
                         yield Finding.of(spec.site,
                                          CrossLocationCycle(user_string(key), ', '.join(repr(n) for n in locations),
                                                             path), identity=user_string(key))
