@@ -250,15 +250,15 @@ class _Run:
 
     def _take(self, source, extracted) -> None:
         """One extracted file's facts and hashes, recorded in the facts store."""
-        store, facts, digest = self.cache.facts, extracted.facts, extracted.facts_digest
+        store, facts, facts_digest = self.cache.facts, extracted.facts, extracted.facts_digest
         if extracted.read_error:
-            facts, digest = _unreadable(source, f"cannot read file ({extracted.read_error})"), ""
+            facts, facts_digest = _unreadable(source, f"cannot read file ({extracted.read_error})"), ""
         elif facts is None:  # same bytes as the cached entry: only its stat changed
             store.restamp(source, extracted.signature)
-            digest = store.known_facts_digest(source)
+            facts_digest = store.known_facts_digest(source)
         elif extracted.sha256:
             store.record(source, extracted)
-        self.facts_by_path[source.rel], self.facts_digest_by_path[source.rel] = facts, digest
+        self.facts_by_path[source.rel], self.facts_digest_by_path[source.rel] = facts, facts_digest
         self.sha256_by_path[source.rel] = extracted.sha256 or ""
 
     def reused_findings(self) -> Optional[list]:
@@ -371,8 +371,8 @@ class _Run:
 
             def fingerprint_of(facts_digest_of) -> Optional[str]:
                 """Taken once the cache has digested the facts the pool extracted."""
-                known = {rel: digest if digest is not None else facts_digest_of(rel)
-                         for rel, digest in self.facts_digest_by_path.items()}
+                known = {rel: facts_digest if facts_digest is not None else facts_digest_of(rel)
+                         for rel, facts_digest in self.facts_digest_by_path.items()}
                 return last_run.fingerprint(self.frame, self.files, known)
 
             self.cache.save(self.live, fingerprint_of, result, reread)
