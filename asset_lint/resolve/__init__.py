@@ -40,7 +40,7 @@ class Project:
 
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,
-                  extra_decorators: Optional[dict] = None, materialize=None, snapshot=None,
+                  extra_decorators: Optional[dict] = None, extract_in_full=None, snapshot=None,
                   stale: frozenset = frozenset(), guarded: Optional[dict] = None, track: bool = True) -> Project:
     """Evaluate every module-level name that could be a Dagster definition and every code location.
 
@@ -57,7 +57,7 @@ def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_proje
         modules = {m: (snapshot.modules.get(m, f) if snapshot.facts.get(f.rel) is f else f)
                    for m, f in modules.items()}
     api = DagsterApi(extra_decorators)
-    evaluator = Evaluator(modules, api, materialize, track or snapshot is not None)
+    evaluator = Evaluator(modules, api, extract_in_full, track or snapshot is not None)
     if snapshot is not None:
         from asset_lint.resolve.snapshot import resume
         resume(evaluator, snapshot, stale, guarded or {})

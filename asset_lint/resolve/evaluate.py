@@ -32,9 +32,9 @@ AFTER_NAMES = ("\uffff",)   # a position after every (file, binding index)
 class Evaluator:
     """Lazily evaluates names and expressions; memoised so one definition is one object."""
 
-    def __init__(self, modules: dict, interpret_call, materialize=None, track: bool = True) -> None:
+    def __init__(self, modules: dict, interpret_call, extract_in_full=None, track: bool = True) -> None:
         self.modules: dict = modules            # module name -> FileFacts
-        self.materialize = materialize          # lazy FileFacts -> full FileFacts (reads the file again)
+        self.extract_in_full = extract_in_full  # lazy FileFacts -> full FileFacts (reads the file again)
         self.interpret_call = interpret_call    # (evaluator, Call-site info) -> Value, from dagster_api
         self._names: dict = {}
         # every dotted prefix of a module name: packages, namespace packages included
@@ -94,8 +94,8 @@ class Evaluator:
         if self.depends is not None:
             self._depend(module)
         facts = self.modules.get(module)
-        if facts is not None and facts.lazy and self.materialize is not None:
-            facts = self.modules[module] = self.materialize(facts)
+        if facts is not None and facts.lazy and self.extract_in_full is not None:
+            facts = self.modules[module] = self.extract_in_full(facts)
         return facts
 
     # names ---------------------------------------------------------------------------------

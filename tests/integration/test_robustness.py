@@ -162,7 +162,7 @@ def test_internal_error_is_dg999_and_the_rest_is_analysed(tmp_path):
         "        raise RuntimeError('simulated bug')\n"
         "    return _real(source, rel, *a, **k)\n"
         "e.extract_source = boom\n"
-        "import asset_lint.cache as c\nc.extract_source = boom\n"
+        "import asset_lint.extraction_pool as p\np.extract_source = boom\n"
         "import asset_lint.engine as g\ng.extract_source = boom\n")
     env = {"PYTHONPATH": os.pathsep.join([str(hook), str(Path(__file__).resolve().parents[2])])}
     result = run("check", "--no-cache", str(tmp_path), env=env)
@@ -195,8 +195,8 @@ def test_output_is_deterministic_across_cache_and_parallelism(tmp_path):
 
 
 def test_a_parallel_cold_run_writes_the_facts_a_serial_one_writes(tmp_path):
-    """The pool extracts part of the project, and pickles for the cache what this process extracted
-    itself (engine.PoolPickles): the facts file is the same, byte for byte, as a serial run's."""
+    """The pool extracts part of the project and sends its facts as the cache's pickles, this process
+    pickles what it extracted itself: the facts file is the same, byte for byte, as a serial run's."""
     files = dict(DEFS)
     for i in range(450):  # above the parallel threshold
         files[f"defs/m{i:03}.py"] = f"from dagster import asset\n# noqa: DG002\n@asset\ndef m{i:03}_x(): ...\n"
