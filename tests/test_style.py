@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,18 @@ def test_every_rule_has_exactly_one_catalogue_entry_and_back() -> None:
     for rule in ALL:
         snake = rule.__name__.rsplit(".", 1)[1][len(rule.CODE) + 1:]
         assert docs[rule.CODE].name == snake.replace("_", "-")
+
+
+def test_rules_read_a_finished_model() -> None:
+    """A rule takes one RuleContext and evaluates nothing: no evaluator, no extractor tuples read by
+    position (decorator IR), no resolve machinery imported (issue 12.2)."""
+    for path in sorted((PACKAGE / "rules").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "evaluator" not in text and ".decorators" not in text, path.name
+        machinery = ("asset_lint.resolve.evaluate", "asset_lint.resolve.dagster_api", "asset_lint.resolve.snapshot")
+        assert not _imports(path) & set(machinery), path.name
+    for rule in __import__("asset_lint.rules", fromlist=["ALL"]).ALL:
+        assert list(inspect.signature(rule.check).parameters) == ["context"], rule.__name__
 
 
 def test_no_helpers_or_utils_modules() -> None:

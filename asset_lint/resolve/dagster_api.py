@@ -10,14 +10,14 @@ from asset_lint.dagster_api_table import (
     UNFOLLOWED, DefinitionKind,
 )
 from asset_lint.findings import Site
-from asset_lint.resolve.evaluate import Evaluator, constant_str
+from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
 from asset_lint.resolve.keys import (
     coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of, table_name_of,
 )
 from asset_lint.resolve.values import (
     AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, KeyV,
-    OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value,
+    OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value, constant_str,
 )
 
 
@@ -376,19 +376,4 @@ def _is_none(value: Value) -> bool:
     return isinstance(value, Const) and value.value is None
 
 
-def signature_text(expr) -> tuple:
-    """The call's text without positions: two identical AssetSpec calls are one spec (R5.2)."""
-    def strip(node):
-        if isinstance(node, tuple) and node and isinstance(node[0], str) and len(node) > 1 \
-                and isinstance(node[1], tuple) and len(node[1]) == 4:
-            return (node[0],) + tuple(strip(n) for n in node[2:])
-        if isinstance(node, tuple):
-            return tuple(strip(n) for n in node)
-        return node
-    if expr is None:
-        return ()
-    kwargs = tuple(name for name, _ in expr[4])
-    return kwargs + (strip(expr),)
-
-
-__all__ = ["DagsterApi", "signature_text"]
+__all__ = ["DagsterApi"]

@@ -10,8 +10,8 @@ from typing import Optional
 
 from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET
 from asset_lint.findings import Site
-from asset_lint.resolve.evaluate import Evaluator, constant_str
-from asset_lint.resolve.values import Call, Definition, Dep, Func, SpecNode, Unknown
+from asset_lint.resolve.evaluate import Evaluator
+from asset_lint.resolve.values import Call, Definition, Dep, Func, SpecNode, Unknown, constant_str
 
 _ASSET_TYPES = ("model", "seed", "snapshot")
 

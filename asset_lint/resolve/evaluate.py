@@ -10,7 +10,7 @@ from asset_lint.dagster_api_table import PACKAGES, STAR_NAMES
 from asset_lint.extract.facts import Binding, FileFacts
 from asset_lint.findings import Site
 from asset_lint.resolve.values import (
-    Call, Cls, Const, Dagster, DictV, External, Func, ModuleV, Opaque, Seq, Unknown, Value,
+    Call, Cls, Const, Dagster, DictV, External, Func, ModuleV, Opaque, Seq, Unknown, Value, constant_str,
 )
 
 # Dagster's public subpackages: reached as attributes (`dg.components`), they hold names, not one.
@@ -374,11 +374,4 @@ class Evaluator:
         return self.interpret_call.call(self, module, func, tuple(args), kwargs, self.site(module, expr[1]), expr)
 
 
-def constant_str(value: Value) -> Optional[str]:
-    """The string a value certainly is, else None."""
-    if isinstance(value, Const) and isinstance(value.value, str):
-        return value.value
-    return None
-
-
-__all__ = ["Evaluator", "constant_str"]
+__all__ = ["Evaluator"]

@@ -8,11 +8,11 @@ from typing import Optional
 
 from asset_lint.dagster_api_table import ASSET_KINDS, CHECK, DECLARED_KINDS, LOADERS, SPEC
 from asset_lint.findings import Site
-from asset_lint.resolve.evaluate import Evaluator, constant_str
+from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.keys import coerce_prefix, group_of
 from asset_lint.resolve.values import (
     AssetJob, Call, Const, Definition, DefinitionsV, JobDef, Loaded, ModuleV, Seq, SpecNode, TriggerDef, Unknown,
-    Value,
+    Value, constant_str,
 )
 from asset_lint.resolve.location_config import LocationSpec
 

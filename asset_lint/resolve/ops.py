@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from asset_lint.findings import Site
-from asset_lint.resolve.evaluate import Evaluator, constant_str
-from asset_lint.resolve.values import Call, Definition, DictV, Func, JobDef, OpDef, Unknown, Value
+from asset_lint.resolve.evaluate import Evaluator
+from asset_lint.resolve.values import Call, Definition, DictV, Func, JobDef, OpDef, Unknown, Value, constant_str
 
 # IO managers that keep values in memory only: an op writing there produces nothing long-lived.
 TRANSIENT_IO_MANAGERS = frozenset({"mem_io_manager", "in_memory_io_manager"})

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from asset_lint.picklable import pickled_as_a_call
-from asset_lint.resolve.evaluate import constant_str
+from asset_lint.resolve.values import constant_str
 from asset_lint.resolve.inputs import ANNOTATION_RESOURCE, ANNOTATION_UNKNOWN, CONTEXT_NAMES
 from asset_lint.resolve.values import Call, Const, DictV, Func, Seq
 

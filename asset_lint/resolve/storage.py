@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from asset_lint.findings import Site
 from asset_lint.picklable import pickled_as_a_call
-from asset_lint.resolve.evaluate import Evaluator, constant_str
-from asset_lint.resolve.values import Func
+from asset_lint.resolve.evaluate import Evaluator
+from asset_lint.resolve.values import Func, constant_str
 
 _IDENT = r'([A-Za-z_"`\[][\w."`\]]*)'
 _SQL_WRITE = re.compile(

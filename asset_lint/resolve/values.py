@@ -180,6 +180,10 @@ class Definition(Value):
     decorator: Any = None                            # the decorator Call (resources, io managers)
     requirements: Any = None                         # resolve.resources.Requirements (resolve.finish)
 
+    def call_text(self) -> tuple:
+        """An AssetSpec call's text without positions: two identical calls declare one spec (R5.2)."""
+        return _call_text(self.signature)
+
 
 @dataclass(eq=False)
 class OpDef(Value):
@@ -255,3 +259,25 @@ UNKNOWN = Unknown("unknown")
 
 pickled_as_a_call(Unknown, Opaque, Const, Seq, DictV, ModuleV, External, Dagster, KeyV, Call, Keyword, Func, Cls, Dep,
                   SpecNode, Definition, OpDef, JobDef, AssetJob, TriggerDef, DefinitionsV, Loaded)
+
+
+def constant_str(value: Value) -> Optional[str]:
+    """The string a value certainly is, else None."""
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return value.value
+    return None
+
+
+def _call_text(expr) -> tuple:
+    """The call's text without positions: two identical AssetSpec calls are one spec (R5.2)."""
+    def strip(node):
+        if isinstance(node, tuple) and node and isinstance(node[0], str) and len(node) > 1 \
+                and isinstance(node[1], tuple) and len(node[1]) == 4:
+            return (node[0],) + tuple(strip(n) for n in node[2:])
+        if isinstance(node, tuple):
+            return tuple(strip(n) for n in node)
+        return node
+    if expr is None:
+        return ()
+    kwargs = tuple(name for name, _ in expr[4])
+    return kwargs + (strip(expr),)

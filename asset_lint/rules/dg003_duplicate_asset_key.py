@@ -14,13 +14,12 @@ CODE = "DG003"
 
 def _distinct(specs: list) -> list:
     """Specs from different objects; identical AssetSpec calls count once (R5.2)."""
-    from asset_lint.resolve.dagster_api import signature_text
     # ids of the kept definitions: a set instead of scanning `kept` per spec (the list holds them alive)
     kept, kept_ids, signatures = [], set(), set()
     for spec in specs:
         d = spec.definition
         if d.kind == SPEC:
-            text = signature_text(d.signature)
+            text = d.call_text()
             if text in signatures:
                 continue
             signatures.add(text)

@@ -10,7 +10,7 @@ from asset_lint.findings import Finding, Site
 from asset_lint.messages import (
     SelectedDefinitionMissing, UnknownSelectedGroup, UnknownSelectedKey,
     UnknownSelectedPrefix, UnknownSensorAsset, UnknownTriggerJob)
-from asset_lint.resolve.evaluate import constant_str
+from asset_lint.resolve.values import constant_str
 from asset_lint.resolve.keys import coerce_key, key_from_user_string, user_string
 from asset_lint.resolve.values import AssetJob, Call, Definition, JobDef, KeyV, Seq, Unknown
 from asset_lint.rules.context import RuleContext
