@@ -5,7 +5,7 @@ fenced block of Example / Use instead is one file of a mini project (`title="pat
 python block is `assets.py`). In a wheel the folder ships as package data `asset_lint/rule_docs/`
 (hatchling force-include); in a source checkout it is the top-level `rules/`.
 
-    python -m asset_lint.catalogue docs [DEST]     # render docs/rules/ (committed; a test keeps it current)
+    python -m asset_lint.catalogue docs [DEST]     # render docs/rules/ (generated, gitignored)
 """
 from __future__ import annotations
 
