@@ -14,9 +14,9 @@ import os
 import pickle
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Optional
 
-from asset_lint.cache.facts_store import pickled_facts
+from asset_lint.cache.facts_store import ExtractionResult, pickled_facts
 from asset_lint.cache.files import signature_of
 from asset_lint.extract.facts import FileFacts, SyntaxProblem
 
@@ -25,17 +25,6 @@ PARALLEL_THRESHOLD = 400  # files to extract before a process pool pays for its 
 # up to this many files the pool sends facts as the cache's pickles (about 1 KB a file, kept until
 # the cache is written); beyond it, memory matters more than the time this saves
 SEND_PICKLED_UP_TO = 20_000
-
-
-class ExtractionResult(NamedTuple):
-    """What reading one file gave. The pool sends it as a plain tuple (cheaper to pickle than a class)."""
-
-    facts: Optional[FileFacts]     # None when the bytes still hash to the known sha256, or cannot be read
-    read_error: Optional[str]      # why the file cannot be read
-    sha256: Optional[str]          # of the bytes read
-    signature: Optional[tuple]     # the file's (mtime_ns, size), stat'ed just before it was read
-    facts_digest: Optional[str]    # None when not asked for: taken then as the cache writes the facts
-    pickled: Optional[bytes]       # the facts as the cache stores them, when they were pickled to digest them
 
 
 _as_result = partial(tuple.__new__, ExtractionResult)   # a plain tuple as a record, without a Python call

@@ -20,14 +20,24 @@ import io
 import pickle
 import time
 from functools import partial
-from typing import TYPE_CHECKING, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 from asset_lint import __version__
 from asset_lint.cache.files import CacheFolder, CacheUnpickler, checksum, pickling
 from asset_lint.extract.facts import FileFacts
 
-if TYPE_CHECKING:
-    from asset_lint.extraction_pool import ExtractionResult
+
+class ExtractionResult(NamedTuple):
+    """What reading one file gave (extraction_pool.py reads, the store records). The pool sends it as a
+    plain tuple (cheaper to pickle than a class)."""
+
+    facts: Optional[FileFacts]     # None when the bytes still hash to the known sha256, or cannot be read
+    read_error: Optional[str]      # why the file cannot be read
+    sha256: Optional[str]          # of the bytes read
+    signature: Optional[tuple]     # the file's (mtime_ns, size), stat'ed just before it was read
+    facts_digest: Optional[str]    # None when not asked for: taken then as the cache writes the facts
+    pickled: Optional[bytes]       # the facts as the cache stores them, when they were pickled to digest them
+
 
 RACY_NS = 2_000_000_000
 INDEX_FORMAT = 6  # bump when the index's entries (or the checksums) change shape

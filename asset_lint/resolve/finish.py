@@ -1,26 +1,26 @@
 """The last step of resolve, once the code locations are known: what rules read of each function and
 module, computed here so that rules read a finished model and never evaluate anything.
 
-What depends on one function or definition only is stored on it (Func.annotations, .keywords and
-.storage, Definition/OpDef.requirements): a resumed resolve keeps it with the values of every module
-that is not stale, and computes it only for the new values. Each such evaluation is charged to the
+What depends on one function or definition only is stored on it (Func.annotations and .storage,
+Definition/OpDef.requirements): a resumed resolve keeps it with the values of every module that is
+not stale, and computes it only for the new values. Each such evaluation is charged to the
 function's module, so a module it reads makes that module stale (resolve/snapshot.py). What depends
 on the project at large (which Definitions objects a module holds) is stored on the Project.
 """
 from __future__ import annotations
 
 from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET
-from asset_lint.findings import Site
 from asset_lint.resolve.inputs import CONTEXT_NAMES, annotation_kind
 from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.resources import requirements_of
 from asset_lint.resolve.storage import storage_uses
-from asset_lint.resolve.values import Call, DefinitionsV, JobDef, Keyword, Unknown
+from asset_lint.resolve.values import Call, DefinitionsV, JobDef, Unknown
 
 
 def finish(project, ev) -> None:
-    """Fill in what rules read: storage uses, parameter annotations, decorator keywords, resource
-    requirements, and each code location module's Definitions objects."""
+    """Fill in what rules read: storage uses, parameter annotations, resource requirements, and each
+    code location module's Definitions objects (decorator keywords are read off the facts on demand:
+    Func.decorator_keywords)."""
     owners = _owners(project)
     for func in _storage_funcs(project):
         if func.storage is None:
@@ -31,7 +31,6 @@ def finish(project, ev) -> None:
         if func is not None and func.annotations is None:
             with ev.computing_for(func.module):
                 func.annotations = _annotations(ev, func)
-            func.keywords = _keywords(func)
     project.definitions_objects = {module: _definitions_objects(ev, module) for module in sorted(
         {location.module for location in project.locations if location.found and location.module})}
     for owner in owners:
@@ -87,22 +86,6 @@ def _annotations(ev, func) -> tuple:
     return tuple("" if param.kind in ("vararg", "varkw") or (index == 0 and param.name in CONTEXT_NAMES)
                  else annotation_kind(ev, func.module, param.annotation)
                  for index, param in enumerate(func.facts.params))
-
-
-def _keywords(func) -> tuple:
-    """Every keyword of the function's decorator calls, with where its value (and a dict's keys) is written."""
-    found = []
-    for decorator in func.facts.decorators:
-        if decorator[0] != "call":
-            continue
-        for name, value in decorator[4]:
-            constant = value[0] == "const"
-            keys = tuple((key[2], Site(func.rel, key[1])) for key, _ in value[2]
-                         if key is not None and key[0] == "const" and isinstance(key[2], str)) \
-                if value[0] == "dict" else ()
-            found.append(Keyword(name, Site(func.rel, value[1]), constant,
-                                 value[2] if constant and isinstance(value[2], str) else None, keys))
-    return tuple(found)
 
 
 def _origin(ev, module: str, name: str, depth: int = 0):

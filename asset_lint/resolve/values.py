@@ -121,8 +121,23 @@ class Func(Value):
     rel: str
     # Filled in by resolve.finish for the functions Dagster decorates; None: nothing asked for them.
     annotations: Optional[tuple] = None   # per parameter, what its annotation names (resolve.inputs.ANNOTATION_*)
-    keywords: Optional[tuple] = None      # every keyword of its decorator calls, in order (Keyword)
     storage: Optional[list] = None        # its body's evaluated reads and writes (resolve.storage.StorageUse)
+
+    def decorator_keywords(self) -> tuple:
+        """Every keyword of its decorator calls, in order, with where its value (and a dict's keys) is
+        written (Keyword); read off the facts when asked, as few functions are: not kept in the snapshot."""
+        found = []
+        for decorator in self.facts.decorators:
+            if decorator[0] != "call":
+                continue
+            for name, value in decorator[4]:
+                constant = value[0] == "const"
+                keys = tuple((key[2], Site(self.rel, key[1])) for key, _ in value[2]
+                             if key is not None and key[0] == "const" and isinstance(key[2], str)) \
+                    if value[0] == "dict" else ()
+                found.append(Keyword(name, Site(self.rel, value[1]), constant,
+                                     value[2] if constant and isinstance(value[2], str) else None, keys))
+        return tuple(found)
 
 
 @dataclass(eq=False)

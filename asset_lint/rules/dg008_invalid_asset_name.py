@@ -25,6 +25,7 @@ _REFUSED = "the module fails to import (DagsterInvalidDefinitionError"
 _REFUSED_AT_LOAD = "the code location fails to load (DagsterInvalidDefinitionError"
 _NAME_KWARGS = ("key", "name", "key_prefix")
 _RESERVED_WORD = "It conflicts with a Dagster or python reserved keyword"
+_NAMED_VIAS = ("deps", "spec_deps")   # the deps entries _dep_findings names as inputs
 
 
 def name_problem(name: str, allow: tuple = ()) -> Optional[str]:
@@ -54,7 +55,8 @@ def _show(key: tuple) -> str:
 
 def _kwarg_site(func, names: tuple) -> Site:
     """Where the decorator gives the offending keyword, else the function itself."""
-    return next((given.site for given in func.keywords if given.name in names), Site(func.rel, func.facts.pos))
+    return next((given.site for given in func.decorator_keywords() if given.name in names),
+                Site(func.rel, func.facts.pos))
 
 
 def _op_findings(definition) -> Iterator[Finding]:
@@ -90,7 +92,7 @@ def _op_findings(definition) -> Iterator[Finding]:
 def _multi_names(func) -> list:
     """(name, site, is_out) for the op name (name= or the function's) and each outs= name of a @multi_asset."""
     names, named = [], False
-    for given in func.keywords:
+    for given in func.decorator_keywords():
         if given.name == "name":
             named = True   # any name= at all replaces the function's name
             if given.text:
@@ -143,6 +145,18 @@ def check(context: RuleContext) -> Iterator[Finding]:
     for definition in project.definitions:
         if definition.func is None or definition.kind not in NAMED_FUNCTION_KINDS:
             continue
-        yield from _op_findings(definition)
-        yield from _dep_findings(definition)
+        if definition.kind == MULTI_ASSET or _may_be_misnamed(definition):
+            yield from _op_findings(definition)
+            yield from _dep_findings(definition)
     yield from _spec_stub_findings(graphs)
+
+
+def _may_be_misnamed(definition) -> bool:
+    """Whether the op name or any deps= input name could be one Dagster rejects: almost never, so the
+    exact (and costlier) checks above run only then; this is a superset of what they report."""
+    key = definition.specs[0].key if definition.specs else None
+    if key and name_problem(op_name_of(key)):
+        return True
+    return any(dep.key is not None and dep.via in _NAMED_VIAS
+               and name_problem(dep_input_name(dep.key), allow=("config",)) is not None
+               for spec in definition.specs for dep in spec.deps)

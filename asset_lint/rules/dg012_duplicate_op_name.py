@@ -30,7 +30,7 @@ def _name_is_certain(owner) -> bool:
     func = getattr(owner, "func", None)
     if func is None:
         return False
-    return not any(keyword.name == "name" and not keyword.constant for keyword in func.keywords)
+    return not any(keyword.name == "name" and not keyword.constant for keyword in func.decorator_keywords())
 
 
 def _nodes(location) -> list:
