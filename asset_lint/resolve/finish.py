@@ -1,20 +1,21 @@
 """The last step of resolve, once the code locations are known: what rules read of each function and
 module, computed here so that rules read a finished model and never evaluate anything.
 
-What depends on one function or definition only is stored on it (Func.annotations and .storage,
-Definition/OpDef.requirements): a resumed resolve keeps it with the values of every module that is
-not stale, and computes it only for the new values. Each such evaluation is charged to the
+What depends on one function or definition only is stored on it (Func.annotations, .storage and
+.node_names, Definition/OpDef.requirements): a resumed resolve keeps it with the values of every
+module that is not stale, and computes it only for the new values. Each such evaluation is charged to the
 function's module, so a module it reads makes that module stale (resolve/snapshot.py). What depends
 on the project at large (which Definitions objects a module holds) is stored on the Project.
 """
 from __future__ import annotations
 
-from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET
+from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET, MULTI_ASSET
+from asset_lint.findings import Site
 from asset_lint.resolve.inputs import CONTEXT_NAMES, annotation_kind
 from asset_lint.resolve.ops import job_ops
 from asset_lint.resolve.resources import requirements_of
 from asset_lint.resolve.storage import storage_uses
-from asset_lint.resolve.values import Call, DefinitionsV, JobDef, Unknown
+from asset_lint.resolve.values import Call, Definition, DefinitionsV, JobDef, Unknown
 
 
 def finish(project, ev) -> None:
@@ -31,6 +32,8 @@ def finish(project, ev) -> None:
         if func is not None and func.annotations is None:
             with ev.computing_for(func.module):
                 func.annotations = _annotations(ev, func)
+            if isinstance(owner, Definition) and owner.kind == MULTI_ASSET:
+                func.node_names = _node_names(func)
     project.definitions_objects = {module: _definitions_objects(ev, module) for module in sorted(
         {location.module for location in project.locations if location.found and location.module})}
     for owner in owners:
@@ -86,6 +89,22 @@ def _annotations(ev, func) -> tuple:
     return tuple("" if param.kind in ("vararg", "varkw") or (index == 0 and param.name in CONTEXT_NAMES)
                  else annotation_kind(ev, func.module, param.annotation)
                  for index, param in enumerate(func.facts.params))
+
+
+def _node_names(func) -> tuple:
+    """(name, site, is_out) for the op name (name= or the function's) and each outs= name of a @multi_asset:
+    the names Dagster checks (DG008)."""
+    names, named = [], False
+    for given in func.decorator_keywords():
+        if given.name == "name":
+            named = True   # any name= at all replaces the function's name
+            if given.text:
+                names.append((given.text, given.site, False))
+        elif given.name == "outs":
+            names.extend((key, site, True) for key, site in given.keys)
+    if not named:
+        names.append((func.facts.name, Site(func.rel, func.facts.pos), False))
+    return tuple(names)
 
 
 def _origin(ev, module: str, name: str, depth: int = 0):

@@ -122,6 +122,7 @@ class Func(Value):
     # Filled in by resolve.finish for the functions Dagster decorates; None: nothing asked for them.
     annotations: Optional[tuple] = None   # per parameter, what its annotation names (resolve.inputs.ANNOTATION_*)
     storage: Optional[list] = None        # its body's evaluated reads and writes (resolve.storage.StorageUse)
+    node_names: Optional[tuple] = None    # a @multi_asset's op and outs= names: (name, Site, is_out)
 
     def decorator_keywords(self) -> tuple:
         """Every keyword of its decorator calls, in order, with where its value (and a dict's keys) is
