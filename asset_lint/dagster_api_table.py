@@ -59,6 +59,9 @@ class Role(Enum):
     PASS_THROUGH = "pass-through wrapper"        # returns the definitions it is given: same keys
     KEY_PRESERVING_METHOD = "key-preserving method"   # a definition's method that keeps its keys
     UNFOLLOWED = "unfollowed builder"            # makes definitions asset-lint cannot follow: Unknown
+    CONTEXT_TYPE = "context type"                # a parameter annotated with it is the context (R2.1)
+    CONFIG_BASE = "config base"                  # a class deriving from it is run config (DG011)
+    RESOURCE_BASE = "resource base"              # a class deriving from it is a resource (R7.3)
     VALUE = "value"                              # recognised by name (keys, ins, outs, types, bases, ...)
 
 
@@ -144,10 +147,20 @@ TABLE = (
     ApiName("Definitions", Role.VALUE, deps=("assets", "asset_checks", "jobs", "schedules", "sensors"),
             resources=("resources",), factory=True, star=True),
     ApiName("define_asset_job", Role.VALUE, deps=("selection",), factory=True, star=True),
+    ApiName("AssetExecutionContext", Role.CONTEXT_TYPE, star=True),
+    ApiName("OpExecutionContext", Role.CONTEXT_TYPE, star=True),
+    ApiName("AssetCheckExecutionContext", Role.CONTEXT_TYPE),
+    ApiName("Config", Role.CONFIG_BASE, star=True),
+    ApiName("PermissiveConfig", Role.CONFIG_BASE),
+    ApiName("ConfigurableResource", Role.RESOURCE_BASE, star=True),
+    *(ApiName(name, Role.RESOURCE_BASE) for name in (
+        "ResourceDefinition", "ConfigurableIOManager", "ConfigurableIOManagerFactory", "IOManagerDefinition")),
+    *(ApiName(name, Role.RESOURCE_BASE, current=False) for name in (
+        "ConfigurableResourceFactory", "TreatAsResourceParam")),   # older releases' top-level names
     *(ApiName(name, Role.VALUE, star=True) for name in (
-        "AssetKey", "AssetIn", "AssetOut", "AssetDep", "In", "Out", "Nothing", "AssetSelection", "Config",
-        "ConfigurableResource", "ResourceParam", "DagsterType", "AssetExecutionContext", "OpExecutionContext",
-        "Output", "MaterializeResult", "AssetCheckResult", "AssetCheckSpec", "DailyPartitionsDefinition")),
+        "AssetKey", "AssetIn", "AssetOut", "AssetDep", "In", "Out", "Nothing", "AssetSelection",
+        "ResourceParam", "DagsterType", "Output", "MaterializeResult", "AssetCheckResult", "AssetCheckSpec",
+        "DailyPartitionsDefinition")),
 )
 
 BY_NAME = {entry.name: entry for entry in TABLE}
@@ -182,6 +195,9 @@ LOADERS = names(Role.LOADER)
 PASS_THROUGH = names(Role.PASS_THROUGH)
 KEY_PRESERVING_METHODS = frozenset(name.rsplit(".", 1)[1] for name in names(Role.KEY_PRESERVING_METHOD))
 UNFOLLOWED = names(Role.UNFOLLOWED)
+CONTEXT_TYPES = names(Role.CONTEXT_TYPE)
+CONFIG_BASES = names(Role.CONFIG_BASE)
+RESOURCE_BASES = names(Role.RESOURCE_BASE)
 # the kind of definition each asset decorator makes
 DECORATOR_KINDS = {entry.name: entry.kind for entry in TABLE if entry.role is Role.ASSET_DECORATOR}
 

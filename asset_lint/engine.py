@@ -240,7 +240,7 @@ class _Run:
             else:
                 pending.append((source, store.known_sha256(source)))
         if pending:
-            # digests now only if a last run could be reused: else the cache takes them as it writes the facts
+            # facts digests now only if a last run could be reused: else the cache takes them as it writes the facts
             for (source, _), extracted in zip(pending, self._extracted(pending, self.cache.last_run.exists)):
                 self._take(source, extracted)
 
@@ -307,7 +307,7 @@ class _Run:
         if snapshot is None or snapshot.facts.keys() != self.facts_by_path.keys():
             return None, None
         changed = {rel for rel in self.facts_by_path
-                   if rel in self.sources or self.sha256_by_path.get(rel) != snapshot.shas.get(rel)}
+                   if rel in self.sources or self.sha256_by_path.get(rel) != snapshot.sha256_by_path.get(rel)}
         for rel in self.facts_by_path:
             if rel not in changed:
                 self.facts_by_path[rel] = snapshot.facts[rel]

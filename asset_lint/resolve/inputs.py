@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from asset_lint.dagster_api_table import CHECK
+from asset_lint.dagster_api_table import CHECK, CONFIG_BASES, CONTEXT_TYPES, RESOURCE_BASES
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.keys import coerce_key, coerce_prefix, table_name_of
@@ -13,10 +13,6 @@ from asset_lint.resolve.values import (
 
 # R2.1: the first positional parameter with one of these names is the context, not an input.
 CONTEXT_NAMES = frozenset({"context", "_context", "context_", "_"})
-CONFIG_BASES = frozenset({"Config", "PermissiveConfig"})
-RESOURCE_BASES = frozenset({"ConfigurableResource", "ConfigurableResourceFactory", "ResourceDefinition",
-                            "TreatAsResourceParam", "ConfigurableIOManager", "ConfigurableIOManagerFactory",
-                            "IOManagerDefinition"})
 
 
 def input_deps(ev: Evaluator, decorator: Call, func: Func, shadowed: Optional[list] = None) -> list:
@@ -166,7 +162,6 @@ ANNOTATION_UNKNOWN = "unknown"       # cannot be known: it may be a resource (an
 ANNOTATION_CONTEXT = "context"       # an execution context type
 ANNOTATION_CONFIG = "config"         # a Config class that is not a resource
 ANNOTATION_MAYBE_CONFIG = "config?"  # not a resource; whether it is a Config class cannot be known
-CONTEXT_TYPES = frozenset({"AssetExecutionContext", "OpExecutionContext", "AssetCheckExecutionContext"})
 
 
 def annotation_kind(ev: Evaluator, module: str, annotation) -> str:

@@ -20,7 +20,7 @@ import io
 import pickle
 from typing import Optional
 
-SNAPSHOT_FORMAT = 9           # bump when Snapshot, or anything a snapshot holds, changes shape
+SNAPSHOT_FORMAT = 10          # bump when Snapshot, or anything a snapshot holds, changes shape
 MAX_FILES = 20_000            # beyond this the pickle's memo (one entry per object) costs too much memory
 REWRITE_SHARE = 0.25          # evaluated again more than this share of the modules: write a newer snapshot
 
@@ -51,7 +51,7 @@ class Snapshot:
     """What a resolve left behind: every module's facts and values, and who depends on whom."""
 
     frame: str                # the project's files, settings and config (not the files' contents)
-    shas: dict                # rel path -> sha256 of the bytes the facts were extracted from
+    sha256_by_path: dict      # rel path -> sha256 of the bytes the facts were extracted from
     facts: dict               # rel path -> FileFacts (as the run had them: prefiltered ones lazy)
     modules: dict             # module -> FileFacts as the evaluator had them (some made full)
     names: dict               # (module, name) -> Value
@@ -63,7 +63,7 @@ class Snapshot:
     cuts: list                # circular definitions cut: (modules under way, names in the cycle, position)
 
 
-def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
+def capture(project, frame: str, sha256_by_path: dict, reread: dict) -> Optional[bytes]:
     """The project as resolve left it, pickled; None when it must not be reused."""
     evaluator = project.evaluator
     if evaluator.depends is None or project.internal_errors or project.data_files \
@@ -75,7 +75,7 @@ def capture(project, frame: str, shas: dict, reread: dict) -> Optional[bytes]:
             names[key] = value
         else:
             shadowed.append((key[0], key[1], evaluator.shadow_bindings[key[2]], value))
-    snapshot = Snapshot(frame, dict(shas), project.facts, evaluator.modules, names, shadowed,
+    snapshot = Snapshot(frame, dict(sha256_by_path), project.facts, evaluator.modules, names, shadowed,
                         [(module, expr, value) for (module, _), (expr, value) in evaluator._exprs.items()],
                         evaluator.depends, set(evaluator.interpret_call.resource_binders), dict(reread),
                         list(evaluator.cuts))

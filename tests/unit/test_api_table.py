@@ -20,7 +20,8 @@ def _own_source() -> list:
 
 
 @pytest.mark.parametrize("name", ["multi_asset", "graph_multi_asset", "observable_source_asset", "dbt_assets",
-                                  "load_assets_from_package_module", "with_source_code_references"])
+                                  "load_assets_from_package_module", "with_source_code_references",
+                                  "AssetExecutionContext", "PermissiveConfig", "ConfigurableIOManager"])
 def test_api_names_are_spelled_only_in_the_table(name):
     quoted = re.compile(rf"[\"']{name}[\"']")
     assert [p.name for p in _own_source() if quoted.search(p.read_text(encoding="utf-8"))] == []
