@@ -81,18 +81,6 @@ class AssetGraph:
                     ready.append(v)
         return seen != len(self.children)   # every key a dependency points to has an entry in children
 
-    def has_path(self, source: tuple, target: tuple) -> bool:
-        """Whether target depends, directly or not, on source."""
-        stack, seen = [source], {source}
-        while stack:
-            for nxt in self.children.get(stack.pop(), ()):
-                if nxt == target:
-                    return True
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        return False
-
     def _resolve(self, dep: Dep, spec: SpecNode) -> ResolvedDep:
         key = dep.key
         if key is None or dep.uncertain:
@@ -172,13 +160,13 @@ class AssetGraph:
 
 
 def reaches(successors: dict, source, target) -> bool:
-    """Whether a path leads from source to target (a node reaches itself)."""
+    """Whether a path of one edge or more leads from source to target (a node reaches itself only
+    through a cycle)."""
     stack, seen = [source], {source}
     while stack:
-        node = stack.pop()
-        if node == target:
-            return True
-        for nxt in successors.get(node, ()):
+        for nxt in successors.get(stack.pop(), ()):
+            if nxt == target:
+                return True
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)

@@ -22,23 +22,24 @@ def finish(project, ev) -> None:
     """Fill in what rules read: storage uses, parameter annotations, resource requirements, and each
     code location module's Definitions objects (decorator keywords are read off the facts on demand:
     Func.decorator_keywords)."""
-    owners = _owners(project)
     for func in _storage_funcs(project):
         if func.storage is None:
             with ev.computing_for(func.module):
                 func.storage = storage_uses(ev, func)
+    owners = _owners(project)
     for owner in owners:
         func = owner.func
-        if func is not None and func.annotations is None:
+        if func is None:
+            continue
+        if func.annotations is None:
             with ev.computing_for(func.module):
                 func.annotations = _annotations(ev, func)
             if isinstance(owner, Definition) and owner.kind == MULTI_ASSET:
                 func.node_names = _node_names(func)
+        if owner.requirements is None and isinstance(owner.decorator, Call):
+            owner.requirements = requirements_of(owner.decorator, func)   # reads the annotations above
     project.definitions_objects = {module: _definitions_objects(ev, module) for module in sorted(
         {location.module for location in project.locations if location.found and location.module})}
-    for owner in owners:
-        if owner.requirements is None and isinstance(owner.decorator, Call) and owner.func is not None:
-            owner.requirements = requirements_of(owner.decorator, owner.func)
     project.binds_resources_elsewhere = ev.interpret_call.binds_resources_elsewhere
     project.modules = ev.modules
     project.packages = ev.packages
@@ -69,15 +70,29 @@ def _owners(project) -> list:
     return found
 
 
+def storage_owners(location) -> list:
+    """The assets (definitions) and ops of one code location whose bodies may touch storage: its
+    materializable assets and the ops of its op jobs, once each, in that order."""
+    owners, seen = [], set()
+    for spec in location.specs:
+        if spec.kind == MATERIALIZABLE_ASSET and id(spec.definition) not in seen:
+            seen.add(id(spec.definition))
+            owners.append(spec.definition)
+    for job in location.jobs:
+        if isinstance(job, JobDef):
+            for op in job_ops(job):
+                if id(op) not in seen:
+                    seen.add(id(op))
+                    owners.append(op)
+    return owners
+
+
 def _storage_funcs(project) -> list:
-    """The functions whose bodies may touch storage: the code locations' assets and job ops, every op."""
+    """The functions whose bodies may touch storage: the code locations' storage owners, every op."""
     funcs, seen = [], set()
-    owners = [spec.definition for location in project.locations for spec in location.specs
-              if spec.kind == MATERIALIZABLE_ASSET]
-    owners += [op for location in project.locations for job in location.jobs if isinstance(job, JobDef)
-               for op in job_ops(job)]
+    owners = [owner for location in project.locations for owner in storage_owners(location)]
     for owner in (*owners, *project.ops):
-        func = getattr(owner, "func", None)
+        func = owner.func
         if func is not None and id(func) not in seen:
             seen.add(id(func))
             funcs.append(func)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from asset_lint.dagster_api_table import MATERIALIZABLE_ASSET, PARAMETER_KINDS
+from asset_lint.dagster_api_table import PARAMETER_KINDS
 from asset_lint.config import Settings
 from asset_lint.graph import AssetGraph, ResolvedDep
 from asset_lint.resolve import Project
-from asset_lint.resolve.ops import job_ops
-from asset_lint.resolve.values import JobDef, OpDef
+from asset_lint.resolve.finish import storage_owners as location_storage_owners
+from asset_lint.resolve.values import OpDef
 
 
 @dataclass
@@ -54,18 +54,7 @@ def resolved_parameter(graphs: list, site) -> Optional[ResolvedDep]:
 
 def storage_owners(graph: AssetGraph) -> list:
     """The assets (definitions) and ops of one code location whose bodies may touch storage."""
-    owners, seen = [], set()
-    for spec in graph.location.specs:
-        if spec.kind == MATERIALIZABLE_ASSET and id(spec.definition) not in seen:
-            seen.add(id(spec.definition))
-            owners.append(spec.definition)
-    for job in graph.location.jobs:
-        if isinstance(job, JobDef):
-            for op in job_ops(job):
-                if id(op) not in seen:
-                    seen.add(id(op))
-                    owners.append(op)
-    return owners
+    return location_storage_owners(graph.location)
 
 
 def describe(owner) -> str:

@@ -16,7 +16,7 @@ CODE = "DG005"
 def _assets_ordered(graph, writer: Definition, reader: Definition) -> bool:
     for w in writer.specs:
         for r in reader.specs:
-            if w.key is not None and r.key is not None and graph.has_path(w.key, r.key):
+            if w.key is not None and r.key is not None and reaches(graph.children, w.key, r.key):
                 return True
     return False
 
