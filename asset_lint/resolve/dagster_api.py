@@ -10,14 +10,16 @@ from asset_lint.dagster_api_table import (
     UNFOLLOWED, DefinitionKind,
 )
 from asset_lint.findings import Site
+from asset_lint.resolve.builtins import call_builtin, call_method as call_builtin_method
 from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
 from asset_lint.resolve.keys import (
     coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of, table_name_of,
 )
+from asset_lint.resolve.operators import from_environment
 from asset_lint.resolve.values import (
-    AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, KeyV,
-    OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value, constant_str,
+    AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, Instance, KeyV,
+    Method, OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value, constant_str,
 )
 
 
@@ -64,7 +66,7 @@ class DagsterApi:
             if name in OP_DECORATORS:
                 return self.build_op(ev, decorator, target)
             if name in DEFINITIONS_DECORATORS:
-                built = self.call_user_function(ev, target, force=True)
+                built = self.call_user_function(ev, target, lenient=True)
                 # a body that is more than `return ...`: Dagster calls it and gets definitions we cannot see
                 return Unknown(f"@{name} function {target.facts.name}") if isinstance(built, Opaque) else built
             if name in TRIGGER_DECORATORS:
@@ -95,17 +97,27 @@ class DagsterApi:
                 return self.apply(ev, module, func, args[0], expr)
             return Unknown("call of a call")
         if isinstance(func, Func):
-            return self.call_user_function(ev, func)
+            return self.call_user_function(ev, func, args, kwargs)
+        if isinstance(func, Method):
+            return self.call_user_function(ev, func.func, (func.receiver,) + args, kwargs)
         if isinstance(func, Cls):
-            return Opaque(f"instance of {func.facts.name}")
+            return ev.interpreter.instantiate(func, args, kwargs, ev.modules[func.module].rel)
         if isinstance(func, External):
-            return self.call_external(ev.owner(module), func.qualname, args)
+            return self.call_external(ev.owner(module), func.qualname, args, kwargs)
         if isinstance(func, (Definition, OpDef)):
             return Opaque("direct invocation")
         return func if isinstance(func, Unknown) else Unknown("call")
 
-    def call_external(self, owner: str, qualname: str, args: tuple) -> Value:
-        """A call into another library: a definition only when it comes from a Dagster integration."""
+    def call_external(self, owner: str, qualname: str, args: tuple, kwargs: Optional[dict] = None) -> Value:
+        """A call into another library: a definition only when it comes from a Dagster integration; Python's
+        builtins over known values; never a read of the environment."""
+        environment = from_environment(qualname)
+        if environment is not None:
+            return environment
+        if qualname.startswith(("builtins.", "itertools.")):
+            built = call_builtin(qualname, args, kwargs or {})
+            if built is not None:
+                return built
         last = qualname.rsplit(".", 1)[-1]
         if last == "with_resources":
             self.resource_binders.add(owner)
@@ -129,19 +141,22 @@ class DagsterApi:
             return Const(posixpath.dirname(constant_str(args[0])))
         return Opaque(qualname)
 
-    def call_user_function(self, ev: Evaluator, func: Func, force: bool = False) -> Value:
-        facts = func.facts
-        if facts.returns is None:
-            return Opaque(f"result of {facts.name}")
-        if facts.returns[0] == "unknown":
-            return Unknown(f"factory {facts.name}")
-        if facts.params and not force:
-            return Unknown(f"result of {facts.name}(...)")
-        return ev.eval(func.module, facts.returns)
+    def call_user_function(self, ev: Evaluator, func: Func, args: tuple = (), kwargs: Optional[dict] = None,
+                           lenient: bool = False) -> Value:
+        """What a call of a project function returns: its body interpreted with the arguments bound."""
+        return ev.interpreter.call_function(func, args, kwargs or {}, lenient)
 
     def call_method(self, owner: str, method: Call, args: tuple, kwargs: dict) -> Value:
         base = method.args[0]
         attr = method.name[len("method:"):]
+        if isinstance(base, (Const, Seq, DictV)):
+            known = call_builtin_method(base, attr, args, kwargs)
+            if known is not None:
+                return known
+        if isinstance(base, OpDef) and attr == "configured":
+            name = constant_str(kwargs.get("name", args[1] if len(args) > 1 else None))
+            return OpDef(name or base.name, base.site, base.module, base.func, base.io_manager_keys,
+                         base.decorator, base.requirements)
         if isinstance(base, Definition) and attr in KEY_PRESERVING_METHODS and "key" not in kwargs:
             if attr == "with_resources":
                 self.resource_binders.add(owner)
@@ -167,7 +182,10 @@ class DagsterApi:
                 return Seq(tuple(KeyV(s.key) for s in base.specs))
         if isinstance(base, KeyV) and attr == "path":
             return Seq(tuple(Const(p) for p in base.path))
-        if isinstance(base, (Definition, KeyV, DefinitionsV, OpDef, AssetJob)) or constant_str(base) is not None:
+        if isinstance(base, (Instance, Cls)):
+            return ev.interpreter.attribute(base, attr)
+        if isinstance(base, (Definition, KeyV, DefinitionsV, OpDef, AssetJob, Seq, DictV)) \
+                or constant_str(base) is not None:
             return Call("method:" + attr, (base,), {}, base.site if hasattr(base, "site") else None, "", None)
         return Unknown(f"attribute {attr}")
 

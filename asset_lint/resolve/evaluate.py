@@ -9,6 +9,10 @@ from typing import Optional
 from asset_lint.dagster_api_table import PACKAGES, STAR_NAMES
 from asset_lint.extract.facts import Binding, FileFacts
 from asset_lint.findings import Site
+from asset_lint.resolve import operators
+from asset_lint.resolve.interpret import MISSING as _FRAME_MISSING, Frame, Interpreter
+from asset_lint.resolve.operators import EXPRESSIONS as _EXPRESSIONS, joined
+from asset_lint.resolve.statements import run_body
 from asset_lint.resolve.values import (
     Call, Cls, Const, Dagster, DictV, External, Func, ModuleV, Opaque, Seq, Unknown, Value, constant_str,
 )
@@ -59,6 +63,9 @@ class Evaluator:
         self.position: tuple = AFTER_NAMES
         self.guard_tripped = False         # one was reached from a computation: a fresh run might cut it elsewhere
         self.shadow_bindings: dict = {}    # id(binding) -> binding, for the memo keys of shadowed names
+        # the function body (or comprehension) running now; None at module level, where names are module names
+        self.frame: Optional[Frame] = None
+        self.interpreter = Interpreter(self)
 
     def _depend(self, module: str) -> None:
         """The computation under way reads `module` (its facts or one of its values)."""
@@ -116,7 +123,11 @@ class Evaluator:
         if self._shadows:  # usually empty: skip the probe
             shadow = self._shadows.get(memo_key)
             if shadow is not None:  # inside `x = f(x)`: x is still the earlier binding
-                return self._shadowed(module, name, shadow)
+                frame, self.frame = self.frame, None
+                try:
+                    return self._shadowed(module, name, shadow)
+                finally:
+                    self.frame = frame
         # one probe on the hot path (most lookups are repeats); _MISSING since a value is never it
         value = self._names.get(memo_key, _MISSING)
         if value is not _MISSING:
@@ -131,9 +142,11 @@ class Evaluator:
         self._active.add(memo_key)
         owners.append(module)
         chain.append(memo_key)
+        frame, self.frame = self.frame, None   # a module-level name is computed at module level
         try:
             value = self._lookup(module, name)
         finally:
+            self.frame = frame
             chain.pop()
             owners.pop()
             self._active.discard(memo_key)
@@ -219,8 +232,19 @@ class Evaluator:
             seq = self.eval(module, value)
             if isinstance(seq, Seq) and index < len(seq.items):
                 return seq.items[index]
-            return Unknown("unpacking")
+            return seq if isinstance(seq, Unknown) else Unknown("unpacking")
+        if kind == "script":
+            return self.run_script(module, *binding.value)
         return Unknown(str(binding.value))
+
+    def run_script(self, module: str, statements: tuple, name: str) -> Value:
+        """A module-level name built by loops and mutations: run them in a fresh frame (its misses are
+        module names) and take what the frame holds at the end."""
+        frame = Frame(module)
+        problem = self.interpreter.run(frame, lambda: run_body(self.interpreter, frame, statements))
+        if isinstance(problem, Unknown):
+            return problem
+        return frame.locals.get(name, Unknown(f"{name} is not set by the statements that build it"))
 
     def external(self, qualname: str) -> Value:
         """A name from outside the project; Dagster's public API gets its own value."""
@@ -244,11 +268,13 @@ class Evaluator:
                 return self._eval(module, expr)
             except RecursionError:  # an expression nested too deeply to follow is simply unknown
                 return Unknown("nested too deeply")
-        memo_key = (module, id(expr))
         owners = self._owners
         if owners and owners[-1] != module and self.depends is not None:
             self._depend(module)
-        cached = self._exprs.get(memo_key)
+        # in a function body the call is memoised per frame and loop pass: each factory call is its own object
+        memo, memo_key = (self._exprs, (module, id(expr))) if self.frame is None \
+            else (self.frame.memo, (id(expr), self.frame.tick))
+        cached = memo.get(memo_key)
         if cached is not None and cached[0] is expr:
             return cached[1]
         owners.append(module)
@@ -258,7 +284,7 @@ class Evaluator:
             value = Unknown("nested too deeply")
         finally:
             owners.pop()
-        self._exprs[memo_key] = (expr, value)
+        memo[memo_key] = (expr, value)
         return value
 
     def site(self, module: str, pos) -> Site:
@@ -269,13 +295,17 @@ class Evaluator:
         if kind == "const":
             return Const(expr[2])
         if kind == "name":
+            if self.frame is not None:
+                found = self.frame.find(expr[2])
+                if found is not _FRAME_MISSING:
+                    return found
             if expr[2] in ("__file__", "__name__"):
                 return Const(self.modules[module].rel) if expr[2] == "__file__" else Const(module)
             if expr[2] in ("True", "False", "None"):
                 return Const({"True": True, "False": False, "None": None}[expr[2]])
             value = self.lookup(module, expr[2])
             if isinstance(value, Unknown) and value.reason.startswith("no name"):
-                return External(f"builtins.{expr[2]}")
+                return External(f"operators.{expr[2]}")
             return value
         if kind == "attr":
             return self.attribute(module, self.eval(module, expr[2]), expr[3])
@@ -306,10 +336,14 @@ class Evaluator:
             left, right = self.eval(module, expr[2]), self.eval(module, expr[3])
             if isinstance(left, Const) and isinstance(right, Const) and type(left.value) is type(right.value) \
                     and isinstance(left.value, (str, int, float)):
+                if isinstance(left.value, str) and len(left.value) + len(right.value) > operators.MAX_STRING:
+                    return Unknown(f"a string longer than {operators.MAX_STRING:,} characters")
                 return Const(left.value + right.value)
             if isinstance(left, Seq) and isinstance(right, Seq):
                 return Seq(left.items + right.items, left.kind)
-            return Unknown("operands")
+            joined_value = joined("add", left, right)
+            return joined_value if not isinstance(joined_value, Unknown) or isinstance(left, Unknown) \
+                or isinstance(right, Unknown) else Unknown("operands")
         if kind == "fstr":
             parts = []
             for part in expr[2]:
@@ -320,18 +354,24 @@ class Evaluator:
             return Const("".join(parts))
         if kind == "sub":
             base = self.eval(module, expr[2])
+            if expr[3][0] == "slice":
+                bounds = [None if part is None else self.eval(module, part) for part in expr[3][2:5]]
+                return operators.sliced(base, *bounds)
             index = self.eval(module, expr[3])
             if isinstance(base, Seq) and isinstance(index, Const) and isinstance(index.value, int) \
                     and -len(base.items) <= index.value < len(base.items):
                 return base.items[index.value]
-            if isinstance(base, DictV) and isinstance(index, Const):
-                found = base.get(index.value)
+            if isinstance(base, DictV):
+                found = operators.lookup_key(base, index)
                 return found if found is not None else Unknown("missing dict key")
             if isinstance(base, Dagster):
                 return Call(base.name + "[]", (index,), {}, self.site(module, expr[1]), module)
             if isinstance(base, External):  # Tuple[float, float], pd.Series[int]: a type, not a definition
-                return Opaque(f"{base.qualname}[...]")
-            return Unknown("subscript")
+                return operators.from_environment(base.qualname) or Opaque(f"{base.qualname}[...]")
+            if isinstance(base, Const) and isinstance(base.value, str) and isinstance(index, Const) \
+                    and isinstance(index.value, int) and -len(base.value) <= index.value < len(base.value):
+                return Const(base.value[index.value])
+            return base if isinstance(base, Unknown) else index if isinstance(index, Unknown) else Unknown("subscript")
         if kind == "call":
             return self.call(module, expr)
         if kind == "div":  # pathlib: Path(__file__).parent / "target" / "manifest.json"
@@ -339,6 +379,9 @@ class Evaluator:
             if left is not None and right is not None:
                 return Const(posixpath.normpath(posixpath.join(left, right)))
             return Unknown("path arithmetic")
+        handler = _EXPRESSIONS.get(kind)
+        if handler is not None:
+            return handler(self, module, expr)
         return Unknown(str(expr[2]) if len(expr) > 2 else "expression")
 
     def attribute(self, module: str, base: Value, attr: str) -> Value:
@@ -369,7 +412,12 @@ class Evaluator:
         kwargs = {}
         for name, value in expr[4]:
             if name is None:
-                return Unknown("**kwargs")
+                given = self.eval(module, value)
+                names = [constant_str(k) for k, _ in given.items] if isinstance(given, DictV) else [None]
+                if None in names:
+                    return given if isinstance(given, Unknown) else Unknown("**kwargs")
+                kwargs.update(zip(names, (v for _, v in given.items)))
+                continue
             kwargs[name] = self.eval(module, value)
         return self.interpret_call.call(self, module, func, tuple(args), kwargs, self.site(module, expr[1]), expr)
 

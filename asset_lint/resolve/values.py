@@ -123,6 +123,8 @@ class Func(Value):
     annotations: Optional[tuple] = None   # per parameter, what its annotation names (resolve.inputs.ANNOTATION_*)
     storage: Optional[list] = None        # its body's evaluated reads and writes (resolve.storage.StorageUse)
     node_names: Optional[tuple] = None    # a @multi_asset's op and outs= names: (name, Site, is_out)
+    # a def nested in a function: the locals of the frames around it, innermost first (read when it is called)
+    closure: Optional[tuple] = None
 
     def decorator_keywords(self) -> tuple:
         """Every keyword of its decorator calls, in order, with where its value (and a dict's keys) is
@@ -145,6 +147,23 @@ class Func(Value):
 class Cls(Value):
     module: str
     facts: Any
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    """An object of a plain project class (a dataclass, a NamedTuple, a class whose __init__ stores its
+    arguments): its class and the attributes it was given."""
+
+    cls: Cls
+    attributes: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Method(Value):
+    """A project function bound to its receiver (`record.table_name` on an Instance, self first)."""
+
+    func: Func
+    receiver: Value
 
 
 @dataclass(eq=False)
@@ -273,7 +292,8 @@ class Loaded(Value):
 
 UNKNOWN = Unknown("unknown")
 
-pickled_as_a_call(Unknown, Opaque, Const, Seq, DictV, ModuleV, External, Dagster, KeyV, Call, Keyword, Func, Cls, Dep,
+pickled_as_a_call(Unknown, Opaque, Const, Seq, DictV, ModuleV, External, Dagster, KeyV, Call, Keyword, Func, Cls,
+                  Instance, Method, Dep,
                   SpecNode, Definition, OpDef, JobDef, AssetJob, TriggerDef, DefinitionsV, Loaded)
 
 

@@ -48,8 +48,8 @@ def test_job_names_unknown_when_a_job_list_cannot_be_followed(tmp_path):
 
         nightly = ScheduleDefinition(job_name="orders_job", cron_schedule="0 3 * * *")
         defs = Definitions(assets=[orders], jobs=make_jobs("x"), schedules=[nightly])
-    ''', {"defs/jobs.py": "from dagster import define_asset_job\n\n\ndef make_jobs(n):\n"
-                          "    return [define_asset_job(n + '_job')]\n"}) == []
+    ''', {"defs/jobs.py": "import os\n\nfrom dagster import define_asset_job\n\n\ndef make_jobs(n):\n"
+                          "    return [define_asset_job(os.environ['ENV'] + n + '_job')]\n"}) == []
 
 
 def test_asset_sensor_on_a_declared_external_key_is_silent(tmp_path):
