@@ -25,6 +25,14 @@ def dagster_name(qualname: str) -> Optional[str]:
     return None
 
 
+# IR kinds the evaluator does not compute yet (the interpreter will): why each is unknown
+_NOT_EVALUATED = {"comp": "comprehension", "dictcomp": "comprehension", "ifexp": "conditional expression",
+                  "compare": "comparison", "boolop": "and/or", "unary": "unary operator", "binop": "operator",
+                  "slice": "slice", "fmt": "formatted f-string", "lambda": "lambda", "named": "assignment expression"}
+# A script binding (module-level statements that build the name) is unknown until the interpreter runs it:
+# the reason names what its last statement does.
+_SCRIPT_REASONS = {"for": "bound in a loop", "if": "bound in several branches", "augassign": "augmented assignment"}
+
 _MISSING = object()   # "not memoised yet", distinct from every stored value
 AFTER_NAMES = ("\uffff",)   # a position after every (file, binding index)
 
@@ -220,6 +228,9 @@ class Evaluator:
             if isinstance(seq, Seq) and index < len(seq.items):
                 return seq.items[index]
             return Unknown("unpacking")
+        if kind == "script":
+            last = binding.value[0][-1] if binding.value[0] else ("expr",)
+            return Unknown(last[2] if last[0] == "opaque" else _SCRIPT_REASONS.get(last[0], "changed after assignment"))
         return Unknown(str(binding.value))
 
     def external(self, qualname: str) -> Value:
@@ -311,6 +322,8 @@ class Evaluator:
                 return Seq(left.items + right.items, left.kind)
             return Unknown("operands")
         if kind == "fstr":
+            if any(part[0] == "fmt" for part in expr[2]):
+                return Unknown("formatted f-string")
             parts = []
             for part in expr[2]:
                 value = self.eval(module, part)
@@ -339,7 +352,9 @@ class Evaluator:
             if left is not None and right is not None:
                 return Const(posixpath.normpath(posixpath.join(left, right)))
             return Unknown("path arithmetic")
-        return Unknown(str(expr[2]) if len(expr) > 2 else "expression")
+        if kind == "unknown":
+            return Unknown(str(expr[2]))
+        return Unknown(_NOT_EVALUATED.get(kind, "expression"))
 
     def attribute(self, module: str, base: Value, attr: str) -> Value:
         """`base.attr` for modules, Dagster objects and known values."""
