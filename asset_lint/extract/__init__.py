@@ -10,7 +10,7 @@ from asset_lint.extract.expressions import pos_of, to_ir
 from asset_lint.extract.facts import Binding, FileFacts, SyntaxProblem
 from asset_lint.extract.newer_syntax import without_type_parameters
 from asset_lint.extract.statements import (
-    MUTATING_METHODS, BodyConverter, import_bindings, is_main_guard, is_type_checking,
+    MUTATING_METHODS, BodyConverter, base_name, import_bindings, is_main_guard, is_type_checking,
 )
 
 __all__ = ["extract_source"]
@@ -51,14 +51,63 @@ class _ModuleWalker:
         self.stars: list = []
         self.functions: list = []
         self.converter = BodyConverter(module, is_package, light)
+        self.top: list = []           # the module's statements
+        self.top_index = 0            # the one being walked
+        self.plain_at: dict = {}      # name -> the statement of its last binding to a fresh value
+        self.changed: dict = {}       # name -> (first, last statement, pos of the last change) of its script
+        self.converted: dict = {}     # statement index -> its statement IR (scripts share statements)
 
-    def bind(self, name: str, binding: Binding, conditional: bool) -> None:
+    def walk_module(self, body: list) -> None:
+        """Walk the module's statements; then each name a loop, a branch or a mutation builds gets its script."""
+        self.top = body
+        for index, stmt in enumerate(body):
+            self.top_index = index
+            self.statement(stmt, False, False)
+        for name, entry in self.changed.items():
+            self.bindings[name] = self.script(name, entry)
+
+    def bind(self, name: str, binding: Binding, conditional: bool, changes: bool = False,
+             plain: bool = True) -> None:
+        """Record a binding; one made in a loop or in one of several branches (or `changes`) makes a script."""
         self.counts[name] = self.counts.get(name, 0) + 1
-        if conditional and self.counts[name] > 1:
-            binding = Binding("unknown", "bound in several branches", binding.pos)
-        elif name in self.bindings and binding.kind == "expr":
-            binding = Binding(binding.kind, binding.value, binding.pos, previous=self.bindings[name])
+        if changes or (conditional and self.counts[name] > 1):
+            self.change(name, binding.pos)
+            return
+        known = self.bindings.get(name)
+        start = self.plain_at.get(name)
+        entry = self.changed.pop(name, None)
+        if entry is not None:
+            start = entry[0]
+            if binding.kind == "expr":   # `x = f(x)` reads the value the script built
+                known = self.script(name, entry)
+        if plain and not (known is not None and _reads(binding, name)):
+            start = self.top_index   # a fresh value: a later script starts here
+        if start is not None:
+            self.plain_at[name] = start
+        if known is not None and binding.kind == "expr":
+            binding = Binding(binding.kind, binding.value, binding.pos, previous=known)
         self.bindings[name] = binding
+
+    def change(self, name: str, pos) -> None:
+        """A module-level statement changes what `name` holds: its value is the script's up to here."""
+        entry = self.changed.get(name)
+        start = entry[0] if entry is not None else self.plain_at.get(name, self.top_index)
+        self.changed[name] = (start, self.top_index, pos)
+        self.bindings[name] = Binding("unknown", "changed", pos)   # until the walk ends: then its script
+
+    def script(self, name: str, entry: tuple) -> Binding:
+        """The module-level statements from the name's last fresh binding through its last change."""
+        start, end, pos = entry
+        statements = []
+        for index in range(start, end + 1):
+            stmt = self.top[index]
+            if isinstance(stmt, ast.If) and is_main_guard(stmt.test):
+                continue
+            converted = self.converted.get(index)
+            if converted is None:
+                converted = self.converted[index] = self.converter.statement(stmt)
+            statements.append(converted)
+        return Binding("script", (tuple(statements), name), pos)
 
     def statements(self, body: list, conditional: bool = False, in_loop: bool = False) -> None:
         for stmt in body:
@@ -67,8 +116,8 @@ class _ModuleWalker:
     def statement(self, stmt: ast.stmt, conditional: bool, in_loop: bool) -> None:
         pos = pos_of(stmt)
 
-        def bind(name: str, binding: Binding) -> None:
-            self.bind(name, Binding("unknown", "bound in a loop", pos) if in_loop else binding, conditional)
+        def bind(name: str, binding: Binding, changes: bool = False, plain: bool = True) -> None:
+            self.bind(name, binding, conditional, changes or in_loop, plain)
 
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             pairs, stars = import_bindings(stmt, self.module, self.is_package, pos)
@@ -100,9 +149,9 @@ class _ModuleWalker:
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             previous = self.bindings.get(stmt.target.id)
             if isinstance(stmt.op, ast.Add) and previous is not None and previous.kind == "expr":
-                bind(stmt.target.id, Binding("expr", ("add", pos, previous.value, to_ir(stmt.value)), pos))
+                bind(stmt.target.id, Binding("expr", ("add", pos, previous.value, to_ir(stmt.value)), pos), plain=False)
             else:
-                bind(stmt.target.id, Binding("unknown", "augmented assignment", pos))
+                bind(stmt.target.id, Binding("unknown", "augmented assignment", pos), changes=True)
         elif isinstance(stmt, ast.If):
             if is_main_guard(stmt.test):
                 return  # the `__main__` block never runs when Dagster imports the module
@@ -127,12 +176,11 @@ class _ModuleWalker:
         """`resources["x"] = ...`, `assets.append(a)`: the value built at the name's binding is no longer all."""
         if not isinstance(target, (ast.Subscript, ast.Attribute)):
             return
-        base = target.value
-        while isinstance(base, (ast.Subscript, ast.Attribute)):
-            base = base.value
-        binding = self.bindings.get(base.id) if isinstance(base, ast.Name) else None
-        if binding is not None and binding.kind in ("expr", "unpack"):  # a module or function is not a container
-            self.bindings[base.id] = Binding("unknown", "changed after assignment", pos)
+        name = base_name(target)
+        binding = self.bindings.get(name) if name is not None else None
+        # a module or a function is not a container
+        if binding is not None and (binding.kind in ("expr", "unpack") or name in self.changed):
+            self.change(name, pos)
 
     def assign(self, target: ast.AST, value_node: ast.AST, value: tuple, bind, pos) -> None:
         if isinstance(target, ast.Name):
@@ -145,6 +193,21 @@ class _ModuleWalker:
                     self.assign(element, value_node.elts[i], to_ir(value_node.elts[i]), bind, pos)
                 elif isinstance(element, ast.Name):
                     bind(element.id, Binding("unpack", (value, i), pos))
+
+
+def _reads(binding: Binding, name: str) -> bool:
+    """Whether the binding's value reads `name` (`x = f(x)`): then it continues x's earlier value."""
+    if binding.kind == "expr":
+        return _mentions(binding.value, name)
+    return binding.kind == "unpack" and _mentions(binding.value[0], name)
+
+
+def _mentions(ir, name: str) -> bool:
+    if isinstance(ir, tuple):
+        if len(ir) == 3 and ir[0] == "name" and ir[2] == name:
+            return True
+        return any(_mentions(part, name) for part in ir)
+    return False
 
 
 def _parse(source: bytes, rel: str) -> ast.Module:
@@ -187,7 +250,7 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool, lazy:
                          noqa=_noqa_lines(source), lazy=True)
     walker = _ModuleWalker(module, is_package, light=not mentions)
     try:
-        walker.statements(tree.body)
+        walker.walk_module(tree.body)
     except RecursionError:
         return FileFacts(rel, module, is_package,
                          syntax_error=SyntaxProblem("expression nested too deeply to analyse", 1, 0))

@@ -127,7 +127,10 @@ class Binding:
     """What a module-level name is bound to.
 
     kind: expr (value = IR), func (value = FunctionFacts), class (value = ClassFacts),
-    import (value = module), from (value = (module, name)), unpack (value = (IR, index)), unknown.
+    import (value = module), from (value = (module, name)), unpack (value = (IR, index)), unknown,
+    script (value = (statements, name)): a name a module-level loop, branch or mutation builds; the
+    statements (statement IR, statements.py) run from its last fresh binding through its last change,
+    and the name's value is what they leave it holding.
     """
 
     kind: str

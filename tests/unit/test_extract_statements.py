@@ -244,3 +244,76 @@ def test_class_fields_attributes_and_methods():
 def test_nested_class_in_a_body():
     body = _function("def f():\n    class C:\n        a: int = 1\n    return C()\n").body
     assert body[0][0] == "class" and _bare(body[0][2].fields) == (("a", ("name", "int"), ("const", 1)),)
+
+
+def _script(source: str, name: str):
+    binding = _facts(source).bindings[name]
+    assert binding.kind == "script"
+    statements, named = binding.value
+    assert named == name
+    return _bare(statements)
+
+
+def test_a_loop_that_appends_is_a_script_from_the_fresh_binding_on():
+    statements = _script('''
+        assets = [summary]
+        other = 1
+        for ds in DATASETS:
+            assets.append(make(ds))
+        if __name__ == "__main__":
+            assets.clear()
+        assets += [extra]
+        last = 2
+    ''', "assets")
+    make_call = ("call", ("name", "make"), (("name", "ds"),), ())
+    assert statements == (
+        ("assign", (("name", "assets"),), ("list", (("name", "summary"),))),
+        ("assign", (("name", "other"),), ("const", 1)),
+        ("for", ("name", "ds"), ("name", "DATASETS"),
+         (("expr", ("call", ("attr", ("name", "assets"), "append"), (make_call,), ())),), ()),
+        ("augassign", ("name", "assets"), "add", ("list", (("name", "extra"),))),
+    )
+    facts = _facts("assets = []\nfor ds in DATASETS:\n    assets.append(ds)\n")
+    assert (facts.bindings["ds"].kind, facts.bindings["ds"].value) == ("unknown", "loop variable")
+
+
+def test_item_assignment_and_augmented_assignment_in_a_loop():
+    assert _script('d = {}\nd["k"] = v\n', "d") == (
+        ("assign", (("name", "d"),), ("dict", ())),
+        ("assign", (("sub", ("name", "d"), ("const", "k")),), ("name", "v")))
+    assert [s[0] for s in _script("xs = []\nfor a in b:\n    xs += [a]\n", "xs")] == ["assign", "for"]
+
+
+def test_branches_that_bind_a_name_are_a_script():
+    assert _script("if flag:\n    A = 1\nelse:\n    A = 2\n", "A") == (
+        ("if", ("name", "flag"), (("assign", (("name", "A"),), ("const", 1)),),
+         (("assign", (("name", "A"),), ("const", 2)),)),)
+    assert [s[0] for s in _script("A = 0\nif flag:\n    A = 1\n", "A")] == ["assign", "if"]
+
+
+def test_a_script_that_rebinds_from_itself_starts_at_the_fresh_value():
+    source = "xs = [1]\nxs = xs + [2]\nxs.extend(more)\nys = xs\n"
+    assert [s[0] for s in _script(source, "xs")] == ["assign", "assign", "expr"]
+    facts = _facts("for a in b:\n    xs = [a]\nxs = xs + [1]\nxs.append(2)\n")
+    assert [s[0] for s in facts.bindings["xs"].value[0]] == ["for", "assign", "expr"]
+    previous = _facts("xs = []\nfor a in b:\n    xs.append(a)\nxs = sorted(xs)\n").bindings["xs"]
+    assert previous.kind == "expr" and previous.previous.kind == "script"
+
+
+def test_what_stays_as_it_was():
+    facts = _facts("xs = [1]\nxs += [2]\nif TYPE_CHECKING:\n    import typing\nfrom a import ys\nys.append(1)\n")
+    assert _bare(facts.bindings["xs"].value) == ("add", ("list", (("const", 1),)), ("list", (("const", 2),)))
+    assert facts.bindings["typing"].kind == "import" and facts.bindings["ys"].kind == "from"
+    assert facts.bindings["xs"].previous is not None
+
+
+def test_scripts_in_a_module_without_dagster():
+    facts = _facts("RECORDS = []\nfor n in NAMES:\n    RECORDS.append(Record(n))\n", mentions_dagster=False)
+    assert facts.bindings["RECORDS"].kind == "script"
+
+
+def test_a_while_loop_or_try_in_a_script_is_opaque():
+    statements = _script("x = 0\nwhile x < 3:\n    x = x + 1\n", "x")
+    assert statements[1] == ("opaque", "a while loop", ("x",))
+    statements = _script("try:\n    import yaml\nexcept ImportError:\n    yaml = None\n", "yaml")
+    assert statements == (("opaque", "a try block", ("yaml",)),)
