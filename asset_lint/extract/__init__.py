@@ -6,26 +6,21 @@ import re
 import sys
 import warnings
 
-from asset_lint.dagster_api_table import FACTORY_CALLS, NOT_COMPOSITIONS
-from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
-from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir, walk
-from asset_lint.extract.facts import Binding, ClassFacts, FileFacts, FunctionFacts, Param, SyntaxProblem
+from asset_lint.extract.expressions import pos_of, to_ir
+from asset_lint.extract.facts import Binding, FileFacts, SyntaxProblem
 from asset_lint.extract.newer_syntax import without_type_parameters
+from asset_lint.extract.statements import (
+    MUTATING_METHODS, BodyConverter, base_name, import_bindings, is_main_guard, is_type_checking,
+)
 
 __all__ = ["extract_source"]
 
 _NOQA = re.compile(rb"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-_UNCONDITIONAL_IFS = ("TYPE_CHECKING",)
 
 
 # The prefilter: bytes that could declare or reference Dagster objects (directly, or through a
 # wrapper or re-export that still names the decorator). Other modules only supply constants.
 _DAGSTER_HINT = re.compile(rb"dagster|asset|Definitions|@[\w.]*(?:op|job|graph)\b|AssetKey|AssetSpec")
-
-
-# Methods that change a list, dict or set in place: a module-level call to one changes what its name holds.
-_MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "popitem", "remove",
-                               "clear", "add", "discard", "sort", "reverse", "__setitem__"})
 
 
 def might_use_dagster(source: bytes) -> bool:
@@ -46,80 +41,6 @@ def _noqa_lines(source: bytes) -> dict:
     return result
 
 
-def _params(args: ast.arguments) -> tuple:
-    positional = [*args.posonlyargs, *args.args]
-    first_default = len(positional) - len(args.defaults)
-    params = []
-    for i, a in enumerate(positional):
-        kind = "posonly" if i < len(args.posonlyargs) else "normal"
-        params.append(Param(a.arg, kind, to_ir(a.annotation) if a.annotation else None, i >= first_default, pos_of(a)))
-    if args.vararg:
-        params.append(Param(args.vararg.arg, "vararg", None, False, pos_of(args.vararg)))
-    for a, default in zip(args.kwonlyargs, args.kw_defaults):
-        params.append(Param(a.arg, "kwonly", to_ir(a.annotation) if a.annotation else None, default is not None,
-                            pos_of(a)))
-    if args.kwarg:
-        params.append(Param(args.kwarg.arg, "varkw", None, False, pos_of(args.kwarg)))
-    return tuple(params)
-
-
-def _body_without_docstring(body: list) -> list:
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        return body[1:]
-    return body
-
-
-def _builds_definitions(body: list) -> bool:
-    for stmt in body:
-        for node in walk(stmt):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
-                return True
-            if isinstance(node, ast.Call):
-                f = node.func
-                name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-                if name in FACTORY_CALLS:
-                    return True
-    return False
-
-
-# Decorators whose function body is never an op composition; anything else (@job, @graph,
-# @graph_asset, an alias or a wrapper) gets its body read as one.
-_NOT_COMPOSITIONS = NOT_COMPOSITIONS | {"contextmanager", "property", "staticmethod", "classmethod", "cache",
-                                        "lru_cache", "wraps"}
-
-
-def _decorator_name(node: ast.AST) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
-
-
-def _may_compose(node) -> bool:
-    return any(_decorator_name(d) not in _NOT_COMPOSITIONS for d in node.decorator_list)
-
-
-def _function(node, light: bool) -> FunctionFacts:
-    body = _body_without_docstring(node.body)
-    returns = None
-    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
-        returns = to_ir(body[0].value)
-    elif not light and _builds_definitions(node.body):
-        returns = ("unknown", pos_of(node), "factory")
-    # a module that cannot mention Dagster has no op or asset bodies worth scanning
-    storage, resources = scan_storage_and_resources(node.body) if not light else ((), ())
-    invocations, dynamic = scan_composition(node.body) if _may_compose(node) and not light else ((), False)
-    keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
-    # the `def name` head, not the whole body: that is where editors and code scanning point
-    head = (node.lineno, node.col_offset, node.lineno, node.col_offset + len(keyword) + len(node.name))
-    return FunctionFacts(
-        name=node.name, pos=head, decorators=tuple(to_ir(d) for d in node.decorator_list),
-        params=_params(node.args), returns=returns, storage=storage, invocations=invocations,
-        dynamic_body=dynamic, resource_attrs=resources,
-        first_line=min([node.lineno, *(d.lineno for d in node.decorator_list)]),
-    )
-
-
 class _ModuleWalker:
     def __init__(self, module: str, is_package: bool, light: bool = False) -> None:
         self.light = light
@@ -129,14 +50,64 @@ class _ModuleWalker:
         self.counts: dict = {}
         self.stars: list = []
         self.functions: list = []
+        self.converter = BodyConverter(module, is_package, light)
+        self.top: list = []           # the module's statements
+        self.top_index = 0            # the one being walked
+        self.plain_at: dict = {}      # name -> the statement of its last binding to a fresh value
+        self.changed: dict = {}       # name -> (first, last statement, pos of the last change) of its script
+        self.converted: dict = {}     # statement index -> its statement IR (scripts share statements)
 
-    def bind(self, name: str, binding: Binding, conditional: bool) -> None:
+    def walk_module(self, body: list) -> None:
+        """Walk the module's statements; then each name a loop, a branch or a mutation builds gets its script."""
+        self.top = body
+        for index, stmt in enumerate(body):
+            self.top_index = index
+            self.statement(stmt, False, False)
+        for name, entry in self.changed.items():
+            self.bindings[name] = self.script(name, entry)
+
+    def bind(self, name: str, binding: Binding, conditional: bool, changes: bool = False,
+             plain: bool = True) -> None:
+        """Record a binding; one made in a loop or in one of several branches (or `changes`) makes a script."""
         self.counts[name] = self.counts.get(name, 0) + 1
-        if conditional and self.counts[name] > 1:
-            binding = Binding("unknown", "bound in several branches", binding.pos)
-        elif name in self.bindings and binding.kind == "expr":
-            binding = Binding(binding.kind, binding.value, binding.pos, previous=self.bindings[name])
+        if changes or (conditional and self.counts[name] > 1):
+            self.change(name, binding.pos)
+            return
+        known = self.bindings.get(name)
+        start = self.plain_at.get(name)
+        entry = self.changed.pop(name, None)
+        if entry is not None:
+            start = entry[0]
+            if binding.kind == "expr":   # `x = f(x)` reads the value the script built
+                known = self.script(name, entry)
+        if plain and not (known is not None and _reads(binding, name)):
+            start = self.top_index   # a fresh value: a later script starts here
+        if start is not None:
+            self.plain_at[name] = start
+        if known is not None and binding.kind == "expr":
+            binding = Binding(binding.kind, binding.value, binding.pos, previous=known)
         self.bindings[name] = binding
+
+    def change(self, name: str, pos) -> None:
+        """A module-level statement changes what `name` holds: its value is the script's up to here."""
+        entry = self.changed.get(name)
+        start = entry[0] if entry is not None else self.plain_at.get(name, self.top_index)
+        self.changed[name] = (start, self.top_index, pos)
+        self.bindings[name] = Binding("unknown", "changed", pos)   # until the walk ends: then its script
+
+    def script(self, name: str, entry: tuple) -> Binding:
+        """The module-level statements from the name's last fresh binding through its last change."""
+        start, end, pos = entry
+        statements = []
+        for index in range(start, end + 1):
+            stmt = self.top[index]
+            if isinstance(stmt, ast.If) and is_main_guard(stmt.test):
+                continue
+            converted = self.converted.get(index)
+            if converted is None:
+                converted = self.converted[index] = self.converter.statement(stmt)
+            statements.append(converted)
+        return Binding("script", (tuple(statements), name), pos)
 
     def statements(self, body: list, conditional: bool = False, in_loop: bool = False) -> None:
         for stmt in body:
@@ -145,32 +116,21 @@ class _ModuleWalker:
     def statement(self, stmt: ast.stmt, conditional: bool, in_loop: bool) -> None:
         pos = pos_of(stmt)
 
-        def bind(name: str, binding: Binding) -> None:
-            self.bind(name, Binding("unknown", "bound in a loop", pos) if in_loop else binding, conditional)
+        def bind(name: str, binding: Binding, changes: bool = False, plain: bool = True) -> None:
+            self.bind(name, binding, conditional, changes or in_loop, plain)
 
-        if isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                if alias.asname:
-                    bind(alias.asname, Binding("import", alias.name, pos))
-                else:
-                    top = alias.name.split(".")[0]
-                    bind(top, Binding("import", top, pos))
-        elif isinstance(stmt, ast.ImportFrom):
-            source = resolve_relative(self.module, self.is_package, stmt.level or 0, stmt.module)
-            for alias in stmt.names:
-                if alias.name == "*":
-                    self.stars.append(source)
-                else:
-                    bind(alias.asname or alias.name, Binding("from", (source, alias.name), pos))
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            pairs, stars = import_bindings(stmt, self.module, self.is_package, pos)
+            self.stars.extend(stars)
+            for name, binding in pairs:
+                bind(name, binding)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            facts = _function(stmt, self.light)
+            facts = self.converter.function(stmt)
             if not in_loop:
                 self.functions.append(facts)
             bind(stmt.name, Binding("func", facts, pos))
         elif isinstance(stmt, ast.ClassDef):
-            methods = tuple(n.name for n in stmt.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
-            bind(stmt.name,
-                 Binding("class", ClassFacts(stmt.name, pos, tuple(to_ir(b) for b in stmt.bases), methods), pos))
+            bind(stmt.name, Binding("class", self.converter.class_facts(stmt), pos))
         elif isinstance(stmt, ast.Assign):
             value = to_ir(stmt.value)
             for target in stmt.targets:
@@ -184,21 +144,18 @@ class _ModuleWalker:
             for target in stmt.targets:
                 self.mutated(target, pos)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
-                and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr in _MUTATING_METHODS:
+                and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr in MUTATING_METHODS:
             self.mutated(stmt.value.func, pos)
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             previous = self.bindings.get(stmt.target.id)
             if isinstance(stmt.op, ast.Add) and previous is not None and previous.kind == "expr":
-                bind(stmt.target.id, Binding("expr", ("add", pos, previous.value, to_ir(stmt.value)), pos))
+                bind(stmt.target.id, Binding("expr", ("add", pos, previous.value, to_ir(stmt.value)), pos), plain=False)
             else:
-                bind(stmt.target.id, Binding("unknown", "augmented assignment", pos))
+                bind(stmt.target.id, Binding("unknown", "augmented assignment", pos), changes=True)
         elif isinstance(stmt, ast.If):
-            test = stmt.test
-            if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__":
+            if is_main_guard(stmt.test):
                 return  # the `__main__` block never runs when Dagster imports the module
-            guard = (isinstance(test, ast.Name) and test.id in _UNCONDITIONAL_IFS) or \
-                    (isinstance(test, ast.Attribute) and test.attr in _UNCONDITIONAL_IFS)
-            self.statements(stmt.body, conditional or not guard, in_loop)
+            self.statements(stmt.body, conditional or not is_type_checking(stmt.test), in_loop)
             self.statements(stmt.orelse, True, in_loop)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             self.statements(stmt.body, conditional, in_loop)
@@ -219,12 +176,11 @@ class _ModuleWalker:
         """`resources["x"] = ...`, `assets.append(a)`: the value built at the name's binding is no longer all."""
         if not isinstance(target, (ast.Subscript, ast.Attribute)):
             return
-        base = target.value
-        while isinstance(base, (ast.Subscript, ast.Attribute)):
-            base = base.value
-        binding = self.bindings.get(base.id) if isinstance(base, ast.Name) else None
-        if binding is not None and binding.kind in ("expr", "unpack"):  # a module or function is not a container
-            self.bindings[base.id] = Binding("unknown", "changed after assignment", pos)
+        name = base_name(target)
+        binding = self.bindings.get(name) if name is not None else None
+        # a module or a function is not a container
+        if binding is not None and (binding.kind in ("expr", "unpack") or name in self.changed):
+            self.change(name, pos)
 
     def assign(self, target: ast.AST, value_node: ast.AST, value: tuple, bind, pos) -> None:
         if isinstance(target, ast.Name):
@@ -237,6 +193,21 @@ class _ModuleWalker:
                     self.assign(element, value_node.elts[i], to_ir(value_node.elts[i]), bind, pos)
                 elif isinstance(element, ast.Name):
                     bind(element.id, Binding("unpack", (value, i), pos))
+
+
+def _reads(binding: Binding, name: str) -> bool:
+    """Whether the binding's value reads `name` (`x = f(x)`): then it continues x's earlier value."""
+    if binding.kind == "expr":
+        return _mentions(binding.value, name)
+    return binding.kind == "unpack" and _mentions(binding.value[0], name)
+
+
+def _mentions(ir, name: str) -> bool:
+    if isinstance(ir, tuple):
+        if len(ir) == 3 and ir[0] == "name" and ir[2] == name:
+            return True
+        return any(_mentions(part, name) for part in ir)
+    return False
 
 
 def _parse(source: bytes, rel: str) -> ast.Module:
@@ -279,7 +250,7 @@ def extract_source(source: bytes, rel: str, module: str, is_package: bool, lazy:
                          noqa=_noqa_lines(source), lazy=True)
     walker = _ModuleWalker(module, is_package, light=not mentions)
     try:
-        walker.statements(tree.body)
+        walker.walk_module(tree.body)
     except RecursionError:
         return FileFacts(rel, module, is_package,
                          syntax_error=SyntaxProblem("expression nested too deeply to analyse", 1, 0))

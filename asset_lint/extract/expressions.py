@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import sys
 
-from asset_lint.extract.facts import Expr, Pos
+from asset_lint.extract.facts import Expr, Param, Pos
 
 _POSITIONS: dict = {}  # one tuple per distinct position: most recur across files (a third of the facts' memory)
 
@@ -26,10 +26,37 @@ def to_ir(node: ast.AST) -> Expr:
     convert = _CONVERTERS.get(type(node))
     if convert is not None:
         return convert(node, pos_of(node))
-    pos = pos_of(node)
-    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-        return ("unknown", pos, "comprehension")
-    return ("unknown", pos, type(node).__name__)
+    return ("unknown", pos_of(node), type(node).__name__)
+
+
+def to_target(node: ast.AST) -> Expr:
+    """Convert an assignment (or for, or comprehension) target: name, tuple, list, star, sub or attr."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return ("tuple" if isinstance(node, ast.Tuple) else "list", pos_of(node),
+                tuple([to_target(e) for e in node.elts]))
+    if isinstance(node, ast.Starred):
+        return ("star", pos_of(node), to_target(node.value))
+    return to_ir(node)
+
+
+def params_of(args: ast.arguments) -> tuple:
+    """A def's or a lambda's parameters, in order, with their annotations and defaults as IR."""
+    positional = [*args.posonlyargs, *args.args]
+    first_default = len(positional) - len(args.defaults)
+    params = []
+    for i, a in enumerate(positional):
+        kind = "posonly" if i < len(args.posonlyargs) else "normal"
+        default = to_ir(args.defaults[i - first_default]) if i >= first_default else None
+        params.append(Param(a.arg, kind, to_ir(a.annotation) if a.annotation else None, i >= first_default,
+                            pos_of(a), default))
+    if args.vararg:
+        params.append(Param(args.vararg.arg, "vararg", None, False, pos_of(args.vararg)))
+    for a, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(Param(a.arg, "kwonly", to_ir(a.annotation) if a.annotation else None, default is not None,
+                            pos_of(a), to_ir(default) if default is not None else None))
+    if args.kwarg:
+        params.append(Param(args.kwarg.arg, "varkw", None, False, pos_of(args.kwarg)))
+    return tuple(params)
 
 
 def _constant(node: ast.Constant, pos: Pos) -> Expr:
@@ -69,12 +96,26 @@ def _dict(node: ast.Dict, pos: Pos) -> Expr:
     return ("dict", pos, tuple([(None if k is None else to_ir(k), to_ir(v)) for k, v in zip(node.keys, node.values)]))
 
 
+# Operators by node type: "add" and "div" are kinds of their own (strings, paths), the rest are binops.
+_BINARY_OPS = {ast.Add: "add", ast.Div: "div", ast.Sub: "-", ast.Mult: "*", ast.Mod: "%", ast.FloorDiv: "//",
+               ast.Pow: "**", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.LShift: "<<",
+               ast.RShift: ">>", ast.MatMult: "@"}
+_COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+                ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
+_UNARY_OPS = {ast.Not: "not", ast.USub: "-", ast.UAdd: "+", ast.Invert: "~"}
+_CONVERSIONS = {ord("r"): "r", ord("s"): "s", ord("a"): "a"}
+
+
+def binary_op(op: ast.operator) -> str:
+    """The IR name of a binary (or augmented assignment) operator."""
+    return _BINARY_OPS[type(op)]
+
+
 def _binary(node: ast.BinOp, pos: Pos) -> Expr:
-    if isinstance(node.op, ast.Add):
-        return ("add", pos, to_ir(node.left), to_ir(node.right))
-    if isinstance(node.op, ast.Div):
-        return ("div", pos, to_ir(node.left), to_ir(node.right))
-    return ("unknown", pos, "operator")
+    op = _BINARY_OPS[type(node.op)]
+    if op == "add" or op == "div":
+        return (op, pos, to_ir(node.left), to_ir(node.right))
+    return ("binop", pos, op, to_ir(node.left), to_ir(node.right))
 
 
 def _fstring(node: ast.JoinedStr, pos: Pos) -> Expr:
@@ -82,8 +123,10 @@ def _fstring(node: ast.JoinedStr, pos: Pos) -> Expr:
     for v in node.values:
         if isinstance(v, ast.FormattedValue):
             if v.conversion not in (-1, None) or v.format_spec is not None:
-                return ("unknown", pos, "formatted f-string")
-            parts.append(to_ir(v.value))
+                spec = to_ir(v.format_spec) if v.format_spec is not None else None
+                parts.append(("fmt", pos_of(v), to_ir(v.value), _CONVERSIONS.get(v.conversion), spec))
+            else:
+                parts.append(to_ir(v.value))
         else:
             parts.append(to_ir(v))
     return ("fstr", pos, tuple(parts))
@@ -96,11 +139,57 @@ def _subscript(node: ast.Subscript, pos: Pos) -> Expr:
     return ("sub", pos, to_ir(node.value), to_ir(index))
 
 
+def _slice(node: ast.Slice, pos: Pos) -> Expr:
+    return ("slice", pos, *[None if part is None else to_ir(part) for part in (node.lower, node.upper, node.step)])
+
+
+def _generators(generators: list) -> tuple:
+    return tuple([(to_target(g.target), to_ir(g.iter), tuple([to_ir(i) for i in g.ifs])) for g in generators])
+
+
+def _comprehension(kind: str):
+    def convert(node, pos: Pos) -> Expr:
+        return ("comp", pos, kind, to_ir(node.elt), _generators(node.generators))
+    return convert
+
+
+def _dict_comprehension(node: ast.DictComp, pos: Pos) -> Expr:
+    return ("dictcomp", pos, to_ir(node.key), to_ir(node.value), _generators(node.generators))
+
+
+def _if_expression(node: ast.IfExp, pos: Pos) -> Expr:
+    return ("ifexp", pos, to_ir(node.test), to_ir(node.body), to_ir(node.orelse))
+
+
+def _compare(node: ast.Compare, pos: Pos) -> Expr:
+    return ("compare", pos, to_ir(node.left), tuple([_COMPARE_OPS[type(op)] for op in node.ops]),
+            tuple([to_ir(c) for c in node.comparators]))
+
+
+def _bool_operation(node: ast.BoolOp, pos: Pos) -> Expr:
+    return ("boolop", pos, "and" if isinstance(node.op, ast.And) else "or", tuple([to_ir(v) for v in node.values]))
+
+
+def _unary(node: ast.UnaryOp, pos: Pos) -> Expr:
+    return ("unary", pos, _UNARY_OPS[type(node.op)], to_ir(node.operand))
+
+
+def _lambda(node: ast.Lambda, pos: Pos) -> Expr:
+    return ("lambda", pos, params_of(node.args), to_ir(node.body))
+
+
+def _named(node: ast.NamedExpr, pos: Pos) -> Expr:
+    return ("named", pos, sys.intern(node.target.id), to_ir(node.value))
+
+
 # by exact node type: ast.parse makes only these (never the deprecated ast.Num and friends, subclasses of Constant)
 _CONVERTERS = {ast.Constant: _constant, ast.Name: _name, ast.Attribute: _attribute, ast.Call: _call,
                ast.List: _sequence("list"), ast.Tuple: _sequence("tuple"), ast.Set: _sequence("set"),
                ast.Starred: _starred, ast.Dict: _dict, ast.BinOp: _binary, ast.JoinedStr: _fstring,
-               ast.Subscript: _subscript}
+               ast.Subscript: _subscript, ast.Slice: _slice, ast.ListComp: _comprehension("list"),
+               ast.SetComp: _comprehension("set"), ast.GeneratorExp: _comprehension("gen"),
+               ast.DictComp: _dict_comprehension, ast.IfExp: _if_expression, ast.Compare: _compare,
+               ast.BoolOp: _bool_operation, ast.UnaryOp: _unary, ast.Lambda: _lambda, ast.NamedExpr: _named}
 
 
 def walk(node: ast.AST) -> list:

@@ -7,7 +7,21 @@ and evaluated later, across modules, by `resolve`:
     ("call", pos, func, args, kwargs)      kwargs: ((name or None for **, expr), ...)
     ("list" | "tuple" | "set", pos, items) ("star", pos, expr)       ("dict", pos, ((key or None, value), ...))
     ("add" | "div", pos, left, right)      ("fstr", pos, parts)        ("sub", pos, value, index)
+    ("binop", pos, op, left, right)        op: "-" "*" "%" "//" "**" "|" "&" "^" "<<" ">>" "@"
+    ("unary", pos, op, operand)            op: "not" "-" "+" "~"
+    ("compare", pos, left, ops, comparators)   ops: "==" "!=" "<" "<=" ">" ">=" "in" "not in" "is" "is not"
+    ("boolop", pos, "and" | "or", values)  ("ifexp", pos, test, body, orelse)
+    ("slice", pos, lower, upper, step)     only as the index of "sub"; a missing part is None
+    ("fmt", pos, value, conversion, spec)  an f-string part with !r/!s/!a (conversion "r"/"s"/"a"/None) or a
+                                           format spec (an "fstr" or None); a plain part is its expression
+    ("comp", pos, "list" | "set" | "gen", elt, generators)   ("dictcomp", pos, key, value, generators)
+        generators: ((target, iter, ifs), ...) with target a TARGET and ifs a tuple of expressions
+    ("lambda", pos, params, body)          params: a tuple of Param      ("named", pos, name, value)  (walrus)
     ("unknown", pos, reason)
+
+A TARGET (what an assignment, a for loop or a comprehension binds) is ("name", pos, id),
+("tuple" | "list", pos, targets), ("star", pos, target), ("sub", pos, value, index) or
+("attr", pos, value, attr). Function bodies and module-level scripts are statements: see statements.py.
 
 pos is (line, col, end_line, end_col): lines 1-based, columns 0-based, as in `ast`.
 """
@@ -28,7 +42,7 @@ Expr = Tuple[Any, ...]
 # Slotted facts take a third less memory; dataclass(slots=) exists from Python 3.10 (3.9 is supported).
 SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
-SCHEMA_VERSION = 10  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 11  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(unsafe_hash=True, **SLOTS)
@@ -40,6 +54,7 @@ class Param:
     annotation: Optional[Expr]
     has_default: bool
     pos: Pos
+    default: Optional[Expr] = None     # the default's IR (None when there is none)
 
 
 @dataclass(unsafe_hash=True, **SLOTS)
@@ -75,7 +90,7 @@ class Invocation:
 
 @dataclass(unsafe_hash=True, **SLOTS)
 class FunctionFacts:
-    """A module-level function (or method-free def) with what rules need from its body."""
+    """A def (module-level, nested or a method) with what rules need from its body."""
 
     name: str
     pos: Pos
@@ -87,16 +102,24 @@ class FunctionFacts:
     dynamic_body: bool                 # loops or comprehensions in the composition: edges unknown
     resource_attrs: tuple[str, ...]    # context.resources.<name> used in the body
     first_line: int = 0                # the first decorator's line: where Dagster says the definition is
+    # The statement IR of the body (statements.py), docstring dropped. Kept in modules that mention Dagster,
+    # except for functions a Dagster decorator turns into a definition (asset, op, check, trigger, resource,
+    # ...): None there, and in every function of a module that cannot mention Dagster.
+    body: Optional[tuple] = None
 
 
 @dataclass(unsafe_hash=True, **SLOTS)
 class ClassFacts:
-    """A module-level class: its bases (for Config / ConfigurableResource detection) and methods."""
+    """A class: its bases (for Config / ConfigurableResource detection), fields, attributes and methods."""
 
     name: str
     pos: Pos
     bases: tuple[Expr, ...]
     methods: tuple[str, ...]
+    decorators: tuple[Expr, ...] = ()
+    fields: tuple = ()          # (name, annotation IR, default IR or None) per annotated class-level name, in order
+    attributes: tuple = ()      # (name, None, value IR) per plain class-level assignment, in order
+    method_facts: tuple = ()    # the FunctionFacts of its defs, in order (bodies kept as for functions)
 
 
 @dataclass(unsafe_hash=True, **SLOTS)
@@ -104,7 +127,10 @@ class Binding:
     """What a module-level name is bound to.
 
     kind: expr (value = IR), func (value = FunctionFacts), class (value = ClassFacts),
-    import (value = module), from (value = (module, name)), unpack (value = (IR, index)), unknown.
+    import (value = module), from (value = (module, name)), unpack (value = (IR, index)), unknown,
+    script (value = (statements, name)): a name a module-level loop, branch or mutation builds; the
+    statements (statement IR, statements.py) run from its last fresh binding through its last change,
+    and the name's value is what they leave it holding.
     """
 
     kind: str

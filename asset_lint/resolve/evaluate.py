@@ -29,6 +29,7 @@ def dagster_name(qualname: str) -> Optional[str]:
     return None
 
 
+# IR kinds the evaluator does not compute yet (the interpreter will): why each is unknown
 _MISSING = object()   # "not memoised yet", distinct from every stored value
 AFTER_NAMES = ("\uffff",)   # a position after every (file, binding index)
 
@@ -382,7 +383,7 @@ class Evaluator:
         handler = _EXPRESSIONS.get(kind)
         if handler is not None:
             return handler(self, module, expr)
-        return Unknown(str(expr[2]) if len(expr) > 2 else "expression")
+        return Unknown(str(expr[2]) if kind == "unknown" else "expression")
 
     def attribute(self, module: str, base: Value, attr: str) -> Value:
         """`base.attr` for modules, Dagster objects and known values."""
