@@ -10,6 +10,7 @@ from asset_lint.dagster_api_table import PACKAGES, STAR_NAMES
 from asset_lint.extract.facts import Binding, FileFacts
 from asset_lint.findings import Site
 from asset_lint.resolve import operators
+from asset_lint.resolve.builtins import lookup_key
 from asset_lint.resolve.interpret import MISSING as _FRAME_MISSING, Frame, Interpreter
 from asset_lint.resolve.operators import EXPRESSIONS as _EXPRESSIONS, joined
 from asset_lint.resolve.statements import run_body
@@ -306,7 +307,7 @@ class Evaluator:
                 return Const({"True": True, "False": False, "None": None}[expr[2]])
             value = self.lookup(module, expr[2])
             if isinstance(value, Unknown) and value.reason.startswith("no name"):
-                return External(f"operators.{expr[2]}")
+                return External(f"builtins.{expr[2]}")
             return value
         if kind == "attr":
             return self.attribute(module, self.eval(module, expr[2]), expr[3])
@@ -363,7 +364,7 @@ class Evaluator:
                     and -len(base.items) <= index.value < len(base.items):
                 return base.items[index.value]
             if isinstance(base, DictV):
-                found = operators.lookup_key(base, index)
+                found = lookup_key(base, index)
                 return found if found is not None else Unknown("missing dict key")
             if isinstance(base, Dagster):
                 return Call(base.name + "[]", (index,), {}, self.site(module, expr[1]), module)
