@@ -14,11 +14,11 @@ from asset_lint.extract.facts import FunctionFacts
 from asset_lint.resolve import operators
 from asset_lint.resolve.statements import assign, run_body
 from asset_lint.resolve.values import (
-    Cls, Const, Definition, DictV, Func, Instance, Loaded, Method, Opaque, Seq, Unknown, Value,
+    Cls, Const, DictV, Func, Instance, Method, Opaque, Seq, Unknown, Value,
 )
 
 MAX_DEPTH = 30             # project function calls nested deeper are cut off
-MAX_STEPS = 200_000        # statements and loop items per module-level evaluation
+MAX_STEPS = 100_000        # statements and loop items (some 200,000 expressions) per module-level evaluation
 MISSING = object()
 
 
@@ -124,12 +124,7 @@ class Interpreter:
         finally:
             self.depth -= 1
             self.calling.pop()
-        if isinstance(result, Unknown):
-            if facts.returns is None and not any(_holds_definitions(a) for a in args + tuple(kwargs.values())):
-                return Opaque(f"result of {facts.name}")  # a body that builds no definition from none
-            if self.depth == 0 and not result.reason.startswith("factory "):
-                return Unknown(f"factory {where}: {result.reason}")
-        return result
+        return _told_where(result, where) if self.depth == 0 else result
 
     def returned(self, frame: Frame, body: tuple) -> Value:
         """What running `body` in `frame` returns."""
@@ -290,14 +285,14 @@ class Interpreter:
         return Func(module, facts, self.ev.modules[module].rel, closure=frame.scopes() if frame is not None else None)
 
 
-def _holds_definitions(value: Value) -> bool:
-    if isinstance(value, (Definition, Loaded)):
-        return True
-    if isinstance(value, Seq):
-        return any(_holds_definitions(item) for item in value.items)
-    if isinstance(value, DictV):
-        return any(_holds_definitions(v) for _, v in value.items)
-    return False
+def _told_where(result: Value, where: str) -> Value:
+    """The outermost call's unknowns (the result, or items of a returned list) say which call made them."""
+    if isinstance(result, Unknown):
+        return result if result.reason.startswith("factory ") else Unknown(f"factory {where}: {result.reason}")
+    if isinstance(result, Seq) and any(isinstance(item, Unknown) for item in result.items):
+        return Seq(tuple(_told_where(item, where) if isinstance(item, Unknown) else item for item in result.items),
+                   result.kind)
+    return result
 
 
 def _plain_class_kind(facts) -> Optional[str]:

@@ -163,6 +163,8 @@ def unknown_of(left: Value, right: Value, what: str) -> Unknown:
     for side in (left, right):
         if isinstance(side, Unknown):
             return side
+        if isinstance(side, External) and environment_source(side.qualname) is not None:
+            return from_environment(side.qualname)
     return Unknown(f"{what} of values asset-lint does not know")
 
 
@@ -265,7 +267,7 @@ def _if_expression(ev, module: str, expr) -> Value:
     test = ev.eval(module, expr[2])
     decided = truth(test)
     if decided is None:
-        return test if isinstance(test, Unknown) else Unknown("a condition asset-lint cannot decide")
+        return unknown_of(test, test, "a condition")
     return ev.eval(module, expr[3] if decided else expr[4])
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from asset_lint.findings import Site
 from asset_lint.resolve import builtins
-from asset_lint.resolve.operators import items_of, joined, truth
+from asset_lint.resolve.operators import items_of, joined, truth, unknown_of
 from asset_lint.resolve.values import Cls, Const, DictV, Func, Instance, Loaded, Seq, Unknown, Value
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def mutate(interp, frame: Frame, call) -> None:
         new: Value = Unknown(f"{method}() asset-lint cannot follow")
     else:
         new = changed[0]
-    assign(interp, frame, holder_ir, new)
+    assign(interp, frame, holder_ir, new, in_place=True)
 
 
 def _return(interp, frame: Frame, statement):
@@ -84,7 +84,7 @@ def _if(interp, frame: Frame, statement):
     decided = truth(condition)
     if decided is not None:
         return run_body(interp, frame, body if decided else orelse)
-    reason = condition.reason if isinstance(condition, Unknown) else "a value asset-lint does not know"
+    reason = unknown_of(condition, condition, "a condition").reason
     return undecided(interp, frame, body + orelse, f"set under an if whose condition {_as_clause(reason)}")
 
 
@@ -145,11 +145,15 @@ def _opaque(interp, frame: Frame, statement):
         frame.rebind(name, Unknown(statement[2]))
 
 
-def assign(interp, frame: Frame, target, value: Value) -> None:
-    """Bind an assignment target (a name, a tuple of them, `d[k]`, `obj.attr`) to a value."""
+def assign(interp, frame: Frame, target, value: Value, in_place: bool = False) -> None:
+    """Bind an assignment target (a name, a tuple of them, `d[k]`, `obj.attr`) to a value; `in_place`: the
+    value is the changed list or dict a name holds, rebound where the name lives (an enclosing frame too)."""
     kind = target[0]
     if kind == "name":
-        frame.rebind(target[2], value)
+        if in_place:
+            frame.rebind(target[2], value)
+        else:
+            frame.locals[target[2]] = value   # Python binds an assigned name in the innermost scope
     elif kind in ("tuple", "list"):
         unpack(interp, frame, target[2], value)
     elif kind == "star":
@@ -159,7 +163,7 @@ def assign(interp, frame: Frame, target, value: Value) -> None:
         new = builtins.with_item(base, interp.ev.eval(frame.module, target[3]), value)
         if new is None and not isinstance(base, (Seq, DictV, Unknown)):
             return
-        assign(interp, frame, target[2], new if new is not None else Unknown("item assignment"))
+        assign(interp, frame, target[2], new if new is not None else Unknown("item assignment"), in_place=True)
     elif kind == "attr":
         base = interp.ev.eval(frame.module, target[2])
         if isinstance(base, Instance):
