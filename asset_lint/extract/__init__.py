@@ -8,6 +8,7 @@ import warnings
 
 from asset_lint.dagster_api_table import FACTORY_CALLS, NOT_COMPOSITIONS
 from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
+from asset_lint.extract.creations import summarise_creations
 from asset_lint.extract.expressions import pos_of, resolve_relative, to_ir, walk
 from asset_lint.extract.facts import Binding, ClassFacts, FileFacts, FunctionFacts, Param, SyntaxProblem
 from asset_lint.extract.newer_syntax import without_type_parameters
@@ -112,12 +113,18 @@ def _function(node, light: bool) -> FunctionFacts:
     keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
     # the `def name` head, not the whole body: that is where editors and code scanning point
     head = (node.lineno, node.col_offset, node.lineno, node.col_offset + len(keyword) + len(node.name))
+    creates, calls = summarise_creations(node) if not light and not _is_dagster_decorated(node) else (frozenset(), ())
     return FunctionFacts(
         name=node.name, pos=head, decorators=tuple(to_ir(d) for d in node.decorator_list),
         params=_params(node.args), returns=returns, storage=storage, invocations=invocations,
         dynamic_body=dynamic, resource_attrs=resources,
-        first_line=min([node.lineno, *(d.lineno for d in node.decorator_list)]),
+        first_line=min([node.lineno, *(d.lineno for d in node.decorator_list)]), creates=creates, calls=calls,
     )
+
+
+def _is_dagster_decorated(node) -> bool:
+    """An @asset / @op / ... function: Dagster runs its body, asset-lint never calls it as a factory."""
+    return any(_decorator_name(d) in NOT_COMPOSITIONS for d in node.decorator_list)
 
 
 class _ModuleWalker:

@@ -28,7 +28,7 @@ Expr = Tuple[Any, ...]
 # Slotted facts take a third less memory; dataclass(slots=) exists from Python 3.10 (3.9 is supported).
 SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
-SCHEMA_VERSION = 10  # bump when the shape of FileFacts changes (the cache keys on it)
+SCHEMA_VERSION = 11  # bump when the shape of FileFacts changes (the cache keys on it)
 
 
 @dataclass(unsafe_hash=True, **SLOTS)
@@ -87,6 +87,9 @@ class FunctionFacts:
     dynamic_body: bool                 # loops or comprehensions in the composition: edges unknown
     resource_attrs: tuple[str, ...]    # context.resources.<name> used in the body
     first_line: int = 0                # the first decorator's line: where Dagster says the definition is
+    # what calling it could create (extract/creations.py; resolve/gaps.py types its unknown results by it):
+    creates: frozenset = frozenset()   # "assets", "checks", "ops", "jobs", "resources", "other"; "*": anything
+    calls: tuple = ()                  # dotted names of the functions whose results it returns
 
 
 @dataclass(unsafe_hash=True, **SLOTS)

@@ -220,7 +220,7 @@ class Evaluator:
             if isinstance(seq, Seq) and index < len(seq.items):
                 return seq.items[index]
             return Unknown("unpacking")
-        return Unknown(str(binding.value))
+        return Unknown(f"{name}: {binding.value}", site=Site(self.modules[module].rel, binding.pos))
 
     def external(self, qualname: str) -> Value:
         """A name from outside the project; Dagster's public API gets its own value."""
@@ -241,9 +241,12 @@ class Evaluator:
         """
         if expr[0] != "call":
             try:
-                return self._eval(module, expr)
+                value = self._eval(module, expr)
             except RecursionError:  # an expression nested too deeply to follow is simply unknown
-                return Unknown("nested too deeply")
+                value = Unknown("nested too deeply")
+            if type(value) is Unknown and value.site is None:   # where it arises, to tell the user
+                value = Unknown(value.reason, value.could_be, value.prefix, self.site(module, expr[1]))
+            return value
         memo_key = (module, id(expr))
         owners = self._owners
         if owners and owners[-1] != module and self.depends is not None:
@@ -258,6 +261,8 @@ class Evaluator:
             value = Unknown("nested too deeply")
         finally:
             owners.pop()
+        if type(value) is Unknown and value.site is None:
+            value = Unknown(value.reason, value.could_be, value.prefix, self.site(module, expr[1]))
         self._exprs[memo_key] = (expr, value)
         return value
 
