@@ -11,7 +11,7 @@ from asset_lint.dagster_api_table import (
 )
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator
-from asset_lint.resolve.gaps import ANYTHING, JOBS, OPS, RESOURCES, could_be_by_name, function_could_be, known_prefix
+from asset_lint.resolve.gaps import ANYTHING, JOBS, OPS, OTHER, RESOURCES, could_be_by_name, function_could_be, known_prefix
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
 from asset_lint.resolve.keys import (
     coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of, table_name_of,
@@ -134,7 +134,9 @@ class DagsterApi:
     def call_user_function(self, ev: Evaluator, func: Func, force: bool = False) -> Value:
         facts = func.facts
         if facts.returns is None:
-            return Opaque(f"result of {facts.name}")
+            could_be = function_could_be(ev, func)   # what its body can make (resolve/gaps.py)
+            return Opaque(f"result of {facts.name}") if could_be == {OTHER} else \
+                Unknown(f"result of {facts.name}(...), a function asset-lint does not evaluate", could_be)
         if facts.returns[0] == "unknown":
             return Unknown(f"factory {facts.name}", function_could_be(ev, func))
         if facts.params and not force:

@@ -54,8 +54,14 @@ class PartialLocation(NamedTuple):
     gaps: tuple
 
     def limited_rules(self) -> list:
-        """The codes its gaps limit, sorted."""
-        return limited_rules(self.gaps)
+        """The codes its gaps limit, sorted; DG002 and DG016 name the key prefixes when every gap that could
+        hold assets has one (they judge every other key)."""
+        codes = limited_rules(self.gaps)
+        prefixes = [gap.prefix for gap in self.gaps if gap.could_be_a(ASSETS)]
+        if prefixes and all(prefixes):
+            under = ", ".join(sorted({"/".join(p) + "/" for p in prefixes}))
+            codes = [f"{code} (keys under {under})" if code in ("DG002", "DG016") else code for code in codes]
+        return codes
 
 
 def partial_locations(locations: list) -> list:

@@ -290,11 +290,11 @@ class _Collector:
                 self.definitions(part)
             if value.resources is not None:
                 self.location.resources.append(value.resources)
-                if constant_keys(value.resources) is None:
-                    self.gap(value.resources, "resources", (), "resources= asset-lint cannot evaluate")
             for field_name, bucket in (("assets", "assets"), ("checks", "checks"), ("jobs", "jobs"),
                                        ("schedules", "other"), ("sensors", "other")):
                 self.collect(getattr(value, field_name), bucket, None, None)
+            if value.resources is not None and constant_keys(value.resources) is None:
+                self.gap(value.resources, "resources", (), "resources= asset-lint cannot evaluate")
             self.site = outer
         elif isinstance(value, Unknown):
             self.gap(value, "", ())
@@ -338,7 +338,7 @@ class _Collector:
                     own = definition_prefix(value)
                     loader = prefix if prefix and value.kind not in DECLARED_KINDS else ()
                     self.location.unknown(f"{value.kind} {value.name}: keys asset-lint cannot resolve",
-                                          value.site, frozenset({ASSETS, CHECKS}), loader + own)
+                                          value.site, frozenset({ASSETS}), loader + own)
                 self.location.specs.extend(_transformed(value, prefix, group))
         elif isinstance(value, (JobDef, AssetJob)):
             self.location.jobs.append(value)
