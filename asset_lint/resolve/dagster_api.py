@@ -11,7 +11,9 @@ from asset_lint.dagster_api_table import (
 )
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator
-from asset_lint.resolve.gaps import ANYTHING, JOBS, OPS, OTHER, RESOURCES, could_be_by_name, function_could_be, known_prefix
+from asset_lint.resolve.gaps import (
+    ANYTHING, JOBS, OPS, OTHER, RESOURCES, could_be_by_name, function_could_be, known_prefix,
+)
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
 from asset_lint.resolve.keys import (
     coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of, table_name_of,
