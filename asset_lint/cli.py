@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-m", "--location", action="append", default=[], metavar="[NAME=]MODULE",
                        help="a code location's module (repeatable); default: from pyproject.toml/workspace.yaml")
     check.add_argument("--statistics", action="store_true", help="print counts per code")
-    check.add_argument("--verbose", action="store_true", help="print tracebacks of internal errors (DG999)")
+    check.add_argument("--verbose", action="store_true",
+                       help="list every unknown of a partly analysed code location; print tracebacks of internal "
+                            "errors (DG999)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     check.add_argument("--write-baseline", metavar="FILE",
@@ -103,6 +105,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         analysis.findings = [_rebase(f, a.root, analysis.root) for a in analyses for f in a.findings]
         analysis.files = sum(a.files for a in analyses)
         analysis.notices = [n for a in analyses for n in a.notices]
+        analysis.partial = [p for a in analyses for p in a.partial]
     findings = analysis.findings
     for notice in analysis.notices:
         sys.stderr.write(f"asset-lint: {notice}\n")
@@ -129,7 +132,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                              "(fixed? run --write-baseline to prune)\n")
     if args.output_format != "sarif":  # SARIF keeps project-root paths under %SRCROOT%
         findings = [_rebase(f, analysis.root, Path.cwd(), outside_absolute=True) for f in findings]
-    sys.stdout.write(_render(args.output_format, findings, analysis, args.statistics))
+    sys.stdout.write(_render(args.output_format, findings, analysis, args.statistics, args.verbose))
     return 1 if findings and not args.exit_zero else 0
 
 
@@ -172,22 +175,22 @@ def _first_paragraph(sections) -> str:
     return ""
 
 
-def _render(fmt: str, findings: list, analysis, statistics: bool) -> str:
+def _render(fmt: str, findings: list, analysis, statistics: bool, verbose: bool = False) -> str:
     if fmt == "text":
         from asset_lint.report.text import render
-        return render(findings, statistics)
+        return render(findings, statistics, analysis.partial, verbose)
     meta = _rule_meta()
     if fmt == "json":
         from asset_lint.report.json import render
         return render(findings, {code: m["name"] for code, m in meta.items()})
     if fmt == "sarif":
         from asset_lint.report.sarif import render
-        return render(findings, meta, analysis.root.as_uri() + "/")
+        return render(findings, meta, analysis.root.as_uri() + "/", analysis.partial)
     if fmt == "github":
         from asset_lint.report.github import render
         return render(findings, {code: m["severity"] for code, m in meta.items()})
     from asset_lint.report.text import render
-    return render(findings, statistics)
+    return render(findings, statistics, analysis.partial, verbose)
 
 
 def run() -> None:

@@ -42,6 +42,7 @@ class Analysis:
     files: int = 0
     notices: list = field(default_factory=list)   # things skipped on purpose, printed to stderr
     resumed: Optional[tuple] = None   # (modules evaluated again, modules) when the last resolve was resumed
+    partial: list = field(default_factory=list)   # code locations analysed only partly (resolve.gaps.PartialLocation)
 
 
 def rule_defaults() -> dict:
@@ -125,13 +126,16 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
         noqa = run.noqa_of_every_file() if apply_noqa else {}
         run.cache.save(run.live)
         kept = keep(reused, setup.settings, enabled, noqa, wanted, apply_noqa)
-        return Analysis(setup.root, setup.settings, kept, None, [], len(files), notices)
+        return Analysis(setup.root, setup.settings, kept, None, [], len(files), notices,
+                        partial=run.cache.last_run.partial_locations())
     project, resumed = run.resolve()
     noqa = {rel: f.noqa for rel, f in run.facts_by_path.items() if f.noqa} if apply_noqa else {}
     findings = run.findings(project)
     run.save(project, findings)
     kept = keep(findings, setup.settings, enabled, noqa, wanted, apply_noqa)
-    return Analysis(setup.root, setup.settings, kept, project, run.graphs, len(files), notices, resumed)
+    from asset_lint.resolve.gaps import partial_locations
+    return Analysis(setup.root, setup.settings, kept, project, run.graphs, len(files), notices, resumed,
+                    partial_locations([graph.location for graph in run.graphs]))
 
 
 @dataclass
@@ -368,7 +372,9 @@ class _Run:
         resolved = snapshots.capture(project, self.frame, self.sha256_by_path, reread) \
             if self.capturing and not self.internal else None
         if self.reusable and self.extract_in_full.reusable and not self.internal:
-            result = (last_run.stamped(project.data_files), findings)
+            from asset_lint.resolve.gaps import partial_locations
+            result = (last_run.stamped(project.data_files), findings,
+                      partial_locations([graph.location for graph in self.graphs]))
 
             def fingerprint_of(facts_digest_of) -> Optional[str]:
                 """Taken once the cache has digested the facts the pool extracted."""

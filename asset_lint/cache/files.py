@@ -20,6 +20,7 @@ _ALLOWED |= {("asset_lint.messages", message.__name__) for message in messages.A
 _ALLOWED |= {("builtins", n) for n in ("frozenset", "set", "dict", "list", "tuple")}
 # a message's arguments may be kinds (DG021 names what each location makes of a key)
 _ALLOWED |= {("asset_lint.dagster_api_table", n) for n in ("AssetKind", "DefinitionKind")}
+_ALLOWED |= {("asset_lint.resolve.gaps", n) for n in ("Gap", "PartialLocation")}   # the last run's partial locations
 
 
 class CacheUnpickler(pickle.Unpickler):

@@ -52,7 +52,8 @@ def fingerprint(run_frame: str, files: list, facts_digest_by_path: dict) -> Opti
 
 class LastRun:
     """The last computed run as the index keeps it: {"fingerprint", "result": (data files as
-    (path, stat) pairs, raw findings), "reread": path -> sha256 of the modules it read in full}."""
+    (path, stat) pairs, raw findings, the code locations analysed only partly), "reread": path ->
+    sha256 of the modules it read in full}."""
 
     def __init__(self, stored: Optional[dict]) -> None:
         self.stored = stored
@@ -71,13 +72,18 @@ class LastRun:
         if not run or run.get("fingerprint") != run_fingerprint or not all(
                 sha256_by_path.get(rel) == sha256 for rel, sha256 in run.get("reread", {}).items()):
             return None
-        data_files, findings = run["result"]
+        data_files, findings = run["result"][:2]
         if not all(signature_of(Path(path)) == signature for path, signature in data_files):
             return None
         return findings
 
+    def partial_locations(self) -> list:
+        """The last run's code locations analysed only partly (resolve.gaps.PartialLocation)."""
+        result = self.stored["result"] if self.stored else ()
+        return list(result[2]) if len(result) > 2 else []
+
     def keep(self, run_fingerprint: str, result: tuple, reread: dict) -> None:
-        """Make a computed run the one to keep: result is (stamped data files, raw findings)."""
+        """Make a computed run the one to keep: result is (stamped data files, raw findings, partial locations)."""
         self.stored = {"fingerprint": run_fingerprint, "result": result, "reread": reread}
         self.changed = True
 

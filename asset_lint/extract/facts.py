@@ -106,6 +106,9 @@ class FunctionFacts:
     # except for functions a Dagster decorator turns into a definition (asset, op, check, trigger, resource,
     # ...): None there, and in every function of a module that cannot mention Dagster.
     body: Optional[tuple] = None
+    # what calling it could create (extract/creations.py; resolve/gaps.py types its unknown results by it):
+    creates: frozenset = frozenset()   # "assets", "checks", "ops", "jobs", "resources", "other"; "*": anything
+    calls: tuple = ()                  # dotted names of the functions whose results it returns
 
 
 @dataclass(unsafe_hash=True, **SLOTS)

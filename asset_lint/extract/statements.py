@@ -27,6 +27,7 @@ from asset_lint.dagster_api_table import (
     ASSET_DECORATORS, FACTORY_CALLS, NOT_COMPOSITIONS, OP_DECORATORS, OTHER_DECORATORS, TRIGGER_DECORATORS,
 )
 from asset_lint.extract.bodies import scan_composition, scan_storage_and_resources
+from asset_lint.extract.creations import summarise_creations
 from asset_lint.extract.expressions import binary_op, params_of, pos_of, resolve_relative, to_ir, to_target, walk
 from asset_lint.extract.facts import Binding, ClassFacts, FunctionFacts
 
@@ -211,11 +212,14 @@ class BodyConverter:
         keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
         # the `def name` head, not the whole body: that is where editors and code scanning point
         head = (node.lineno, node.col_offset, node.lineno, node.col_offset + len(keyword) + len(node.name))
+        # what calling it could create, for typed unknowns: asked only of functions that may be called
+        creates, calls = summarise_creations(node) if keep else (frozenset(), ())
         made = self._made[id(node)] = FunctionFacts(
             name=node.name, pos=head, decorators=tuple(to_ir(d) for d in node.decorator_list),
             params=params_of(node.args), returns=returns, storage=storage, invocations=invocations,
             dynamic_body=dynamic, resource_attrs=resources,
             first_line=min([node.lineno, *(d.lineno for d in node.decorator_list)]), body=body,
+            creates=creates, calls=calls,
         )
         return made
 

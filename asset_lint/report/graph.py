@@ -15,6 +15,13 @@ def _definition_line(spec: SpecNode) -> int:
     return spec.site.line
 
 
+def _unknown(gap) -> dict:
+    """One gap as the graph JSON shows it: could_be [] is anything; prefix [] is any key."""
+    site = gap.site
+    return {"file": site.path if site is not None else None, "line": site.line if site is not None else None,
+            "reason": gap.reason, "could_be": sorted(gap.could_be), "prefix": list(gap.prefix)}
+
+
 def graph_payload(project: Project, graphs: list) -> dict:
     """`asset-lint graph --format json`: assets (declared keys only), ops, jobs, code locations."""
     assets, jobs, op_jobs = [], [], {}
@@ -46,5 +53,6 @@ def graph_payload(project: Project, graphs: list) -> dict:
     ops = [{"name": op.name, "filename": op.site.path, "line": op.site.line,
             "jobs": sorted(set(op_jobs.get(id(op), [])))} for op in project.ops]
     locations = [{"name": g.location.name, "module": g.location.module, "declared_in": g.location.declared_in,
-                  "complete": g.location.complete, "unknown": g.location.reasons} for g in graphs]
+                  "complete": g.location.complete, "unknowns": [_unknown(gap) for gap in g.location.gaps]}
+                 for g in graphs]
     return {"assets": assets, "ops": ops, "jobs": jobs, "locations": locations}

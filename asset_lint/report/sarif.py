@@ -22,8 +22,24 @@ def _location(site, message: str = None) -> dict:
     return location
 
 
-def render(findings: list, rules: dict, root_uri: str) -> str:
-    """`rules`: code -> {name, summary, full, severity}; paths stay relative to %SRCROOT% (the project root)."""
+def _notifications(partial: tuple) -> list:
+    """A note per unknown of each code location analysed only partly (toolExecutionNotifications)."""
+    notes = []
+    for location in partial:
+        rules = ", ".join(location.limited_rules()) or "no rule"
+        for gap in location.gaps:
+            note = {"level": "note", "descriptor": {"id": "partial-analysis"},
+                    "message": {"text": f"code location '{location.name}' was analysed only partly: {gap.reason} "
+                                        f"(could be {gap.what()}); limited there: {rules}"}}
+            if gap.site is not None and gap.site.path:
+                note["locations"] = [_location(gap.site)]
+            notes.append(note)
+    return notes
+
+
+def render(findings: list, rules: dict, root_uri: str, partial: tuple = ()) -> str:
+    """`rules`: code -> {name, summary, full, severity}; paths stay relative to %SRCROOT% (the project root);
+    `partial`: the code locations analysed only partly (resolve.gaps.PartialLocation)."""
     codes = sorted(set(rules) | {f.code for f in findings})
     index = {code: i for i, code in enumerate(codes)}
     descriptors = []
@@ -55,6 +71,7 @@ def render(findings: list, rules: dict, root_uri: str) -> str:
             "tool": {"driver": {"name": "asset-lint", "version": __version__, "semanticVersion": __version__,
                                 "informationUri": "https://github.com/asset-lint/asset-lint", "rules": descriptors}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _notifications(partial)}],
             "results": results,
         }],
     }

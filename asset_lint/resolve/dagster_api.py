@@ -12,6 +12,9 @@ from asset_lint.dagster_api_table import (
 from asset_lint.findings import Site
 from asset_lint.resolve.builtins import call_builtin, call_method as call_builtin_method
 from asset_lint.resolve.evaluate import Evaluator
+from asset_lint.resolve.gaps import (
+    ANYTHING, JOBS, OPS, OTHER, RESOURCES, could_be_by_name, function_could_be, known_prefix,
+)
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
 from asset_lint.resolve.keys import (
     coerce_key, coerce_prefix, group_of, key_from_user_string, op_name_of, table_name_of,
@@ -127,8 +130,9 @@ class DagsterApi:
             lowered = last.lower()
             if ("asset" in lowered or "spec" in lowered or "definitions" in lowered
                     or lowered.startswith(("build_", "load_"))):
-                return Unknown(f"call of {qualname}")  # an integration that makes assets (sling, dlt, ...)
-            return Opaque(qualname) if last[:1].isupper() else Unknown(f"call of {qualname}")
+                # an integration that makes assets (sling, dlt, ...), or checks (build_*_checks)
+                return Unknown(f"call of {qualname}", could_be_by_name(last))
+            return Opaque(qualname) if last[:1].isupper() else Unknown(f"call of {qualname}", could_be_by_name(last))
         if qualname in ("builtins.list", "builtins.tuple") and len(args) == 1 and isinstance(args[0], Seq):
             return args[0]
         if qualname in ("os.path.join", "posixpath.join") and args and all(constant_str(a) is not None for a in args):
@@ -172,7 +176,8 @@ class DagsterApi:
         if path is not None and attr == "joinpath" and all(constant_str(a) is not None for a in args):
             import posixpath
             return Const(posixpath.normpath(posixpath.join(path, *(constant_str(a) for a in args))))
-        return Unknown(f"method {attr}")
+        # `.configured(...)` of an op, a graph or a resource is one of those, never an asset
+        return Unknown(f"method {attr}", frozenset({OPS, JOBS, RESOURCES}) if attr == "configured" else ANYTHING)
 
     def attribute_of(self, ev: Evaluator, base: Value, attr: str) -> Value:
         if isinstance(base, Definition):
@@ -193,7 +198,7 @@ class DagsterApi:
         call = Call(name, args, kwargs, site, module, expr)
         if name in ("AssetKey", "AssetKey.from_coercible"):
             key = coerce_key(call.arg(0, "path"))
-            return KeyV(key) if key else Unknown("AssetKey")
+            return KeyV(key) if key else Unknown("AssetKey", ANYTHING, known_prefix(call.arg(0, "path")))
         if name == "AssetKey.from_user_string":
             text = constant_str(call.arg(0, "asset_key_string"))
             return KeyV(key_from_user_string(text)) if text is not None else Unknown("AssetKey")
@@ -220,7 +225,7 @@ class DagsterApi:
             given = call.arg(0, "assets_defs")
             return given if given is not None else Unknown(name)
         if name in UNFOLLOWED:
-            return Unknown(name)
+            return Unknown(name, could_be_by_name(name))
         return call
 
     # AssetSpec / SourceAsset ----------------------------------------------------------------

@@ -237,7 +237,7 @@ class Evaluator:
             return seq if isinstance(seq, Unknown) else Unknown("unpacking")
         if kind == "script":
             return self.run_script(module, *binding.value)
-        return Unknown(str(binding.value))
+        return Unknown(f"{name}: {binding.value}", site=Site(self.modules[module].rel, binding.pos))
 
     def run_script(self, module: str, statements: tuple, name: str) -> Value:
         """A module-level name built by loops and mutations: run them in a fresh frame (its misses are
@@ -267,9 +267,12 @@ class Evaluator:
         """
         if expr[0] != "call":
             try:
-                return self._eval(module, expr)
+                value = self._eval(module, expr)
             except RecursionError:  # an expression nested too deeply to follow is simply unknown
-                return Unknown("nested too deeply")
+                value = Unknown("nested too deeply")
+            if type(value) is Unknown and value.site is None:   # where it arises, to tell the user
+                value = Unknown(value.reason, value.could_be, value.prefix, self.site(module, expr[1]))
+            return value
         owners = self._owners
         if owners and owners[-1] != module and self.depends is not None:
             self._depend(module)
@@ -286,6 +289,8 @@ class Evaluator:
             value = Unknown("nested too deeply")
         finally:
             owners.pop()
+        if type(value) is Unknown and value.site is None:
+            value = Unknown(value.reason, value.could_be, value.prefix, self.site(module, expr[1]))
         memo[memo_key] = (expr, value)
         return value
 

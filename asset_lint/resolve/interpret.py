@@ -8,10 +8,12 @@ it makes every name either branch binds unknown. Everything is bounded (depth, i
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from asset_lint.extract.facts import FunctionFacts
 from asset_lint.resolve import operators
+from asset_lint.resolve.gaps import function_could_be
 from asset_lint.resolve.statements import assign, run_body
 from asset_lint.resolve.values import (
     Cls, Const, DictV, Func, Instance, Method, Opaque, Seq, Unknown, Value,
@@ -104,7 +106,7 @@ class Interpreter:
         if body is None and facts.returns is None:
             return Opaque(f"result of {facts.name}")
         if body is None and facts.returns[0] == "unknown":
-            return Unknown(f"factory {where}: {facts.returns[2]}")
+            return Unknown(f"factory {where}: {facts.returns[2]}", function_could_be(self.ev, func))
         identity = (func.module, facts.pos)
         if self.depth >= MAX_DEPTH:
             if identity in self.calling:
@@ -124,7 +126,9 @@ class Interpreter:
         finally:
             self.depth -= 1
             self.calling.pop()
-        return _told_where(result, where) if self.depth == 0 else result
+        if self.depth == 0:
+            result = _told_where(result, where)
+        return _typed(result, function_could_be(self.ev, func)) if _has_unknown(result) else result
 
     def returned(self, frame: Frame, body: tuple) -> Value:
         """What running `body` in `frame` returns."""
@@ -285,10 +289,22 @@ class Interpreter:
         return Func(module, facts, self.ev.modules[module].rel, closure=frame.scopes() if frame is not None else None)
 
 
+def _has_unknown(result: Value) -> bool:
+    return isinstance(result, Unknown) or (isinstance(result, Seq) and any(isinstance(i, Unknown) for i in result.items))
+
+
+def _typed(result: Value, could_be: frozenset) -> Value:
+    """An unknown a factory returns can only be what the factory's body can make (resolve/gaps.py)."""
+    if isinstance(result, Unknown):
+        return result if result.could_be or not could_be else replace(result, could_be=could_be)
+    return Seq(tuple(_typed(item, could_be) if isinstance(item, Unknown) else item for item in result.items),
+               result.kind)
+
+
 def _told_where(result: Value, where: str) -> Value:
     """The outermost call's unknowns (the result, or items of a returned list) say which call made them."""
     if isinstance(result, Unknown):
-        return result if result.reason.startswith("factory ") else Unknown(f"factory {where}: {result.reason}")
+        return result if result.reason.startswith("factory ") else replace(result, reason=f"factory {where}: {result.reason}")
     if isinstance(result, Seq) and any(isinstance(item, Unknown) for item in result.items):
         return Seq(tuple(_told_where(item, where) if isinstance(item, Unknown) else item for item in result.items),
                    result.kind)

@@ -2,16 +2,18 @@
 what each location contains after loaders, merges and the defs/ folder (semantics section 5)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from asset_lint.dagster_api_table import ASSET_KINDS, CHECK, DECLARED_KINDS, LOADERS, SPEC
+from asset_lint.dagster_api_table import ASSET_KINDS, CHECK, LOADERS, SPEC
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator
+from asset_lint.resolve.collect import Collector, apply_loader_dep_prefixes
+from asset_lint.resolve.gaps import ANYTHING, ASSETS, CHECKS, JOBS, OTHER, RESOURCES, Gap
 from asset_lint.resolve.keys import coerce_prefix, group_of
 from asset_lint.resolve.values import (
-    AssetJob, Call, Const, Definition, DefinitionsV, JobDef, Loaded, ModuleV, Seq, SpecNode, TriggerDef, Unknown,
+    AssetJob, Call, Const, Definition, DefinitionsV, JobDef, Loaded, ModuleV, Seq, TriggerDef, Unknown,
     Value, constant_str,
 )
 from asset_lint.resolve.location_config import LocationSpec
@@ -27,21 +29,48 @@ class CodeLocation:
     specs: list = field(default_factory=list)
     checks: list = field(default_factory=list)
     jobs: list = field(default_factory=list)
-    complete: bool = True
     found: bool = True        # the entry module exists in the analysed tree
-    reasons: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)         # what asset-lint could not evaluate (resolve.gaps.Gap)
     workspace: str = ""       # the workspace file listing this location with others ("" = on its own)
     loaders: list = field(default_factory=list)      # the Loaded values (load_assets_from_*) it collects
-    checks_complete: bool = True   # False when some asset_checks= entry cannot be evaluated
     triggers: list = field(default_factory=list)     # schedules and sensors (TriggerDef)
     resources: list = field(default_factory=list)    # each Definitions' resources= value, as evaluated
-    definitions_known: bool = True  # every Definitions part was followed (else jobs/resources may hide there)
-    jobs_known: bool = True         # every jobs=/schedules=/sensors= entry was followed
 
-    def incomplete(self, reason: str) -> None:
-        self.complete = False
-        if len(self.reasons) < 5:
-            self.reasons.append(reason)
+    def _could_be(self, kind: str) -> bool:
+        return any(gap.could_be_a(kind) for gap in self.gaps)
+
+    @property
+    def complete(self) -> bool:
+        """No gap could hold assets: every asset key of the location is known."""
+        return not self._could_be(ASSETS)
+
+    @property
+    def checks_complete(self) -> bool:
+        """No gap could hold asset checks."""
+        return not self._could_be(CHECKS)
+
+    @property
+    def jobs_known(self) -> bool:
+        """No gap could hold jobs, or schedules and sensors (whose jobs= Dagster adds to the location)."""
+        return not (self._could_be(JOBS) or self._could_be(OTHER))
+
+    @property
+    def definitions_known(self) -> bool:
+        """No gap could hold resources: every Definitions part and resources= value was followed."""
+        return not self._could_be(RESOURCES)
+
+    def may_produce(self, key: tuple) -> bool:
+        """Whether some gap could hold an asset with this key (its prefix starts the key)."""
+        return any(gap.may_produce(key) for gap in self.gaps)
+
+    def may_produce_under(self, prefix: tuple) -> bool:
+        """Whether some gap could hold an asset whose key starts with `prefix`."""
+        return any(gap.could_be_a(ASSETS) and (gap.prefix[:len(prefix)] == prefix or prefix[:len(gap.prefix)] ==
+                                               gap.prefix) for gap in self.gaps)
+
+    def unknown(self, reason: str, site: Optional[Site], could_be: frozenset = ANYTHING, prefix: tuple = ()) -> None:
+        """Record a gap."""
+        self.gaps.append(Gap(reason, site, could_be, prefix))
 
 
 class Loaders:
@@ -105,14 +134,22 @@ class Loaders:
     def call(self, ev: Evaluator, call: Call) -> Value:
         if call.name in ("load_from_defs_folder", "load_defs"):
             return self.defs_folder(ev, call)
-        modules = self._modules_arg(call)
-        if modules is None:
-            return Unknown(f"{call.name} over modules asset-lint cannot name")
-        objects, complete, seen, dropped = [], True, set(), []
+        first = 0 if call.name.endswith("current_module") else 1   # the parameters after the modules
         include_given = call.kwargs.get("include_specs")
         include_specs = isinstance(include_given, Const) and include_given.value
         wants_definitions = call.name.startswith("load_definitions")
         wants_checks = call.name.startswith("load_asset_checks")
+        # what the loader keeps of what it finds (R5.5): its unknowns can only be that
+        keeps = ANYTHING if wants_definitions else frozenset({CHECKS}) if wants_checks \
+            else frozenset({ASSETS, CHECKS})
+        # a prefixing loader prefixes every asset it loads; specs it loads (include_specs=True) keep their keys
+        prefix = coerce_prefix(call.arg(first + 1, "key_prefix")) if not (wants_checks or wants_definitions) else ()
+        shared_prefix = None if include_specs and prefix else (prefix or ())   # None: keys of both kinds
+        modules = self._modules_arg(call)
+        if modules is None:
+            return Unknown(f"{call.name}(...) over modules asset-lint cannot name", keeps, shared_prefix or (),
+                           call.site)
+        objects, unknowns, seen, dropped = [], [], set(), []
         for module in modules:
             for value in self.module_objects(ev, module):
                 if id(value) in seen:
@@ -136,30 +173,32 @@ class Loaders:
                         objects.append(item)
                     elif isinstance(item, (JobDef, AssetJob, TriggerDef)) and wants_definitions:
                         objects.append(item)
-                    elif isinstance(item, Unknown):
-                        complete = False
+                    elif isinstance(item, Unknown) and (not item.could_be or not keeps or item.could_be & keeps):
+                        # an unknown that can only be what this loader skips leaves nothing out
+                        unknowns.append(_loaded_unknown(item, keeps, shared_prefix, module, call))
+        complete = not unknowns
         if wants_definitions:
             return DefinitionsV(call.site, call.module,
-                                assets=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind != CHECK)
-                                           + (() if complete else (Unknown("module attribute"),))),
+                                assets=Seq(tuple(o for o in objects if isinstance(o, Definition) and o.kind != CHECK)),
                                 checks=Seq(tuple(o for o in objects
                                                  if isinstance(o, Definition) and o.kind == CHECK)),
                                 jobs=Seq(tuple(o for o in objects if isinstance(o, (JobDef, AssetJob)) and
-                                               not (isinstance(o, JobDef) and o.kind == "graph"))
-                                         + (() if complete else (Unknown("module attribute"),))),
+                                               not (isinstance(o, JobDef) and o.kind == "graph"))),
                                 schedules=Seq(tuple(o for o in objects if isinstance(o, TriggerDef))),
-                                # an attribute asset-lint cannot evaluate may be a Definitions with resources
-                                resources=call.kwargs.get("resources") if complete else Unknown("module attribute"))
-        first = 0 if call.name.endswith("current_module") else 1   # the parameters after the modules
+                                # an attribute asset-lint cannot evaluate may be a Definitions with resources:
+                                # each is a part of its own, as typed as it is
+                                resources=call.kwargs.get("resources"), parts=tuple(unknowns))
         if wants_checks:
-            if not complete or call.arg(first, "asset_key_prefix") is not None:
-                return Unknown(f"{call.name} with targets asset-lint does not follow")
+            if not complete:
+                return unknowns[0] if len(unknowns) == 1 else Seq(tuple(unknowns))
+            if call.arg(first, "asset_key_prefix") is not None:
+                return Unknown(f"{call.name}(asset_key_prefix=...): targets asset-lint does not follow",
+                               frozenset({CHECKS}), (), call.site)
             return Seq(tuple(objects))
-        prefix = coerce_prefix(call.arg(first + 1, "key_prefix"))
         group = call.arg(first, "group_name")
         return Loaded(tuple(objects), prefix, group_of(group, default=None) if group is not None else "",
                       complete and prefix is not None and (group is None or group_of(group, None) is not None),
-                      call.site, call.name, tuple(dropped))
+                      call.site, call.name, tuple(dropped), tuple(unknowns))
 
     def defs_folder(self, ev: Evaluator, call: Call) -> Value:
         """R5.8: every module under the dg project's defs module."""
@@ -177,6 +216,13 @@ class Loaders:
         if defs_module is None:
             return Unknown("defs folder of an unknown project")
         return load_defs_module(ev, self, defs_module, call.site, legacy=call.name == "load_defs")
+
+
+def _loaded_unknown(item: Unknown, keeps: frozenset, prefix: Optional[tuple], module: str, call: Call) -> Unknown:
+    """A module attribute a loader cannot evaluate, as the loader would return it (prefixed, narrowed)."""
+    could_be = (item.could_be & keeps or keeps) if item.could_be else keeps
+    reason = f"{call.name}(...) finds an attribute of {module} asset-lint cannot evaluate ({item.reason})"
+    return Unknown(reason, could_be, prefix + item.prefix if prefix is not None else (), item.site or call.site)
 
 
 def load_defs_module(ev: Evaluator, loaders: Loaders, defs_module: str, site: Site, legacy: bool = False) -> Value:
@@ -222,95 +268,6 @@ def _entry_definitions(ev: Evaluator, loaders: Loaders, module: str, site: Site)
     return loaders.call(ev, Call("load_definitions_from_module", (ModuleV(module),), {}, site, module))
 
 
-class _Collector:
-    def __init__(self, location: CodeLocation) -> None:
-        self.location = location
-        self.seen_definitions: set = set()
-        self.seen_defs: set = set()
-
-    def definitions(self, value: Value) -> None:
-        if isinstance(value, DefinitionsV):
-            if id(value) in self.seen_defs:
-                return
-            self.seen_defs.add(id(value))
-            for part in value.parts:
-                self.definitions(part)
-            if value.resources is not None:
-                self.location.resources.append(value.resources)
-            for field_name, bucket in (("assets", "assets"), ("checks", "checks"), ("jobs", "jobs"),
-                                       ("schedules", "other"), ("sensors", "other")):
-                self.collect(getattr(value, field_name), bucket, None, None)
-        elif isinstance(value, Unknown):
-            self.location.definitions_known = False
-            self.location.incomplete(value.reason)
-        else:
-            self.location.definitions_known = False
-            self.location.incomplete("not a Definitions object")
-
-    def collect(self, value: Optional[Value], bucket: str, prefix: Optional[tuple], group) -> None:
-        if value is None or (isinstance(value, Const) and value.value is None):
-            return
-        if isinstance(value, Seq):
-            for item in value.items:
-                self.collect(item, bucket, prefix, group)
-        elif isinstance(value, Loaded):
-            self.location.loaders.append(value)
-            if not value.complete:
-                self.location.incomplete("loader over modules with unknown contents")
-            for item in value.definitions:
-                self.collect(item, bucket, value.key_prefix, value.group_name)
-        elif isinstance(value, Definition):
-            if value.kind == CHECK:
-                self.location.checks.append(value)
-            elif (id(value), prefix, group) not in self.seen_definitions:
-                # one object counts once (R5.2), but a prefixing loader makes a new object of it (R5.5)
-                self.seen_definitions.add((id(value), prefix, group))
-                if not value.complete:
-                    self.location.incomplete(f"{value.kind} {value.name} has keys asset-lint cannot resolve")
-                self.location.specs.extend(_transformed(value, prefix, group))
-        elif isinstance(value, (JobDef, AssetJob)):
-            self.location.jobs.append(value)
-        elif isinstance(value, TriggerDef):
-            self.location.triggers.append(value)
-        elif bucket == "assets":
-            self.location.incomplete(getattr(value, "reason", "") or f"unrecognised {type(value).__name__} in assets")
-        elif bucket == "checks":
-            self.location.checks_complete = False
-        elif bucket in ("jobs", "other") and isinstance(value, Unknown):
-            self.location.jobs_known = False
-
-
-def _transformed(definition: Definition, prefix: Optional[tuple], group) -> list:
-    """Apply a loader's key_prefix / group_name (R5.5) to one definition's specs."""
-    if not prefix and not group:
-        return list(definition.specs)
-    specs = []
-    for spec in definition.specs:
-        prefixable = bool(prefix) and definition.kind not in DECLARED_KINDS and spec.key is not None
-        specs.append(SpecNode(prefix + spec.key if prefixable else spec.key, group or spec.group, spec.kind,
-                              list(spec.deps), definition, spec.site, spec.op_name,
-                              loader_prefix=prefix if prefixable else (), table_name=spec.table_name))
-    return specs
-
-
-def apply_loader_dep_prefixes(location: CodeLocation) -> None:
-    """R5.5: deps on keys loaded by the same prefixed loader call are prefixed too."""
-    by_definition: dict = {}
-    for spec in location.specs:
-        prefix = spec.loader_prefix
-        if prefix:
-            by_definition.setdefault(prefix, set()).add(spec.key[len(prefix):] if spec.key else None)
-    if not by_definition:
-        return
-    for spec in location.specs:
-        prefix = spec.loader_prefix
-        if not prefix:
-            continue
-        loaded = by_definition[prefix]
-        spec.deps = [replace(d, key=prefix + d.key) if d.key is not None and d.key in loaded else d
-                     for d in spec.deps]
-
-
 def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: dict) -> list:
     """Evaluate every code location; when none is declared, module-scope Definitions are the entries."""
     if not specs:
@@ -334,14 +291,14 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             value = _entry_definitions(ev, loaders, definitions_module, site)
         elif module not in module_files and not loaders.submodules(module):
             location.found = False
-            location.incomplete(f"module {spec.module} not found")
+            location.unknown(f"module {spec.module} not found", site)
             locations.append(location)
             continue
         elif module not in module_files:
             value = load_defs_module(ev, loaders, module, site)   # a namespace package: autoload it
         else:
             value = _entry_definitions(ev, loaders, module, site)
-        _Collector(location).definitions(value)
+        Collector(location, site).definitions(value)
         apply_loader_dep_prefixes(location)
         locations.append(location)
     return locations

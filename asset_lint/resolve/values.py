@@ -20,9 +20,13 @@ class Value:
 
 @dataclass(eq=False)
 class Unknown(Value):
-    """A value asset-lint cannot know without running the code (a factory, a loop, an unknown decorator)."""
+    """A value asset-lint cannot know without running the code (a factory, a loop, an unknown decorator),
+    typed by what it could be (resolve/gaps.py): a rule stays silent only on what it could have affected."""
 
     reason: str = ""
+    could_be: frozenset = frozenset()   # "assets", "checks", "ops", "jobs", "resources", "other"; empty: anything
+    prefix: tuple = ()                  # every asset key it could produce starts with it; (): any key
+    site: Optional[Site] = None         # where it arises (file, line)
 
 
 @dataclass(eq=False)
@@ -288,6 +292,7 @@ class Loaded(Value):
     site: Site
     loader: str = ""                # the loader function's name
     dropped: tuple = ()             # module objects this loader found but silently skips (checks, specs; 8.33)
+    unknowns: tuple = ()            # module attributes it may load that asset-lint cannot evaluate (Unknown)
 
 
 UNKNOWN = Unknown("unknown")

@@ -61,17 +61,20 @@ def _missing_check_deps(graph) -> Iterator:
                 yield dep
 
 
+def _may_produce(locations: list, key: tuple) -> bool:
+    return any(location.may_produce(key) for location in locations)
+
+
 def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding at each reference to a key that nothing in its code location produces."""
     graphs, settings = context.graphs, context.settings
     workspaces = _workspace_members(graphs)
     for graph in graphs:
-        if not graph.location.complete:
-            continue  # something in this location has keys we cannot know: the key may be among them
+        location = graph.location
         neighbours = _reachable(graph, graphs, workspaces)
         elsewhere = {key for other in neighbours for key in other.producers}
-        # a location asset-lint cannot read fully may produce any key a deps= entry links to
-        unknown_elsewhere = any(other is not graph and not other.location.complete for other in neighbours)
+        # a location asset-lint cannot read fully may produce a key a deps= entry links to
+        partial_elsewhere = [other.location for other in neighbours if other is not graph and other.location.gaps]
         dropped = {spec.key for loaded in graph.location.loaders for definition in loaded.dropped
                    for spec in definition.specs}   # DG018 reports the AssetSpec a loader skipped
         reported = set()
@@ -80,10 +83,13 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 continue  # dbt sources live outside the project by design; DG006 reports string deps
             if len(resolved.key) == 1 and "/" in resolved.key[0] and not resolved.dep.value_input:
                 continue  # one component holding '/': DG008 reports the misspelt key itself
+            if location.may_produce(resolved.key):
+                continue  # something here asset-lint cannot evaluate could be that asset: not a guess
             name = user_string(resolved.key)
             # a value input is resolved within its own location: it fails to load whatever the others hold
             if settings.is_external(name) or (
-                    (resolved.key in elsewhere or unknown_elsewhere) and not resolved.dep.value_input) or (
+                    (resolved.key in elsewhere or _may_produce(partial_elsewhere, resolved.key))
+                    and not resolved.dep.value_input) or (
                     resolved.key in dropped and not resolved.dep.value_input):
                 continue
             if (resolved.dep.site, resolved.key) in reported:
@@ -103,7 +109,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
                         "run the check against it") for target in graph.missing_check_targets]
         for site, key, verb, consequence in check_refs:
             name = user_string(key)
-            if settings.is_external(name) or key in elsewhere or unknown_elsewhere:
+            if settings.is_external(name) or key in elsewhere or location.may_produce(key) \
+                    or _may_produce(partial_elsewhere, key):
                 continue
             yield Finding.of(site, MissingCheckTarget(verb, name, graph.location.name, consequence,
                                                       _hint(graph, key, neighbours)), identity=name)

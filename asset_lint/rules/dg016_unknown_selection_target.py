@@ -118,32 +118,32 @@ def _jobs_of(value) -> list:
 
 def _check_selection(graph, what: str, job_label: str, selection, site: Site) -> Iterator[Finding]:
     location = graph.location
-    if not location.complete:
-        return
     groups = {spec.group for spec in location.specs}
     defined = {id(spec.definition) for spec in location.specs}
     for kind, target, where in selection_targets(selection, site):
         if kind == "definition":
-            if id(target) in defined or not target.complete:
-                continue
+            if id(target) in defined or not target.complete or not location.complete:
+                continue   # an asset a gap could hold may be this very object
             for spec in target.specs:
                 key = user_string(spec.key)
                 yield Finding.of(where, SelectedDefinitionMissing(what, key, job_label), identity=key)
-        elif kind in ("key", "key_clause") and target not in graph.producers and target not in graph.stubs:
+        elif kind in ("key", "key_clause") and target not in graph.producers and target not in graph.stubs \
+                and not location.may_produce(target):
             key = user_string(target)
             if kind == "key":
                 verdict = f"Dagster fails to load it (\"Failed to resolve asset job {job_label}\")"
             else:
                 verdict = "Dagster silently builds a job that selects nothing"
             yield Finding.of(where, UnknownSelectedKey(what, key, verdict, _did_you_mean(graph, target)), identity=key)
-        elif kind == "group" and None not in groups and target not in groups:
+        elif kind == "group" and None not in groups and target not in groups and location.complete:
             yield Finding.of(where, UnknownSelectedGroup(what, target, _close_word(target, groups)), identity=target)
-        elif kind == "prefix" and not any(spec.key[:len(target)] == target for spec in location.specs):
+        elif kind == "prefix" and not any(spec.key[:len(target)] == target for spec in location.specs) \
+                and not location.may_produce_under(target):
             prefix = user_string(target)
             yield Finding.of(where, UnknownSelectedPrefix(what, prefix), identity=prefix)
 
 
-def _check_location(graph, produced_anywhere: set, project_complete: bool, settings) -> Iterator[Finding]:
+def _check_location(graph, produced_anywhere: set, graphs: list, settings) -> Iterator[Finding]:
     location = graph.location
     jobs, seen = [], set()
     for job in [*location.jobs, *(j for t in location.triggers for j in _jobs_of(t.job))]:
@@ -157,7 +157,7 @@ def _check_location(graph, produced_anywhere: set, project_complete: bool, setti
     # a schedule's or sensor's job object asset-lint cannot evaluate is added under a name it cannot know
     hidden = any(isinstance(item, Unknown) for t in location.triggers
                  for item in (t.job.items if isinstance(t.job, Seq) else (t.job,)))
-    names_known = location.definitions_known and location.jobs_known and None not in names and not hidden
+    names_known = location.jobs_known and None not in names and not hidden
     for trigger in location.triggers:
         label = f"{'schedule' if trigger.kind == 'schedule' else 'sensor'} '{trigger.name}'"
         job_name = constant_str(trigger.job_name)
@@ -170,7 +170,7 @@ def _check_location(graph, produced_anywhere: set, project_complete: bool, setti
             yield from _check_selection(graph, f"{label} target", f"__anonymous_asset_job_{trigger.name}",
                                         trigger.job, trigger.site)
         key = coerce_key(trigger.asset_key) if trigger.asset_key is not None else None
-        if key is not None and project_complete and key not in produced_anywhere \
+        if key is not None and not any(g.location.may_produce(key) for g in graphs) and key not in produced_anywhere \
                 and not settings.is_external(user_string(key)):
             yield Finding.of(trigger.site,
                              UnknownSensorAsset(trigger.name, user_string(key), _did_you_mean(graph, key)),
@@ -181,7 +181,6 @@ def check(context: RuleContext) -> Iterator[Finding]:
     """Yield a finding per job, schedule or sensor target no definition of the code location matches (8.28-8.31)."""
     graphs, settings = context.graphs, context.settings
     produced_anywhere = {key for graph in graphs for key in graph.producers}
-    project_complete = all(graph.location.complete for graph in graphs)
     for graph in graphs:
         # external-assets: keys of other repositories an asset sensor may watch
-        yield from _check_location(graph, produced_anywhere, project_complete, settings)
+        yield from _check_location(graph, produced_anywhere, graphs, settings)

@@ -43,7 +43,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
                     identity = definition.name
                 else:
                     key = definition.specs[0].key if definition.specs else None
-                    if key is None or not location.complete or _produced_elsewhere(location, definition):
+                    # a spec keeps its key wherever it is listed: only a gap that could hold that key may list it
+                    if key is None or location.may_produce(key) or _produced_elsewhere(location, definition):
                         continue
                     what = f"AssetSpec '{user_string(key)}'"
                     fix = "pass include_specs=True or list the spec in Definitions(assets=...)"
