@@ -36,7 +36,9 @@ class Project:
     # code location module -> [(name, Binding)] of its module-scope Definitions objects, in binding
     # order; None when a star import may bring more or a @definitions function takes precedence (R5.7)
     definitions_objects: dict = field(default_factory=dict)
-    binds_resources_elsewhere: bool = True   # some with_resources(...) call: resources bound outside Definitions
+    # the modules whose values call with_resources(...) (resources bound outside Definitions); None
+    # before finish: every location may have such bindings
+    resource_binders: Optional[frozenset] = None
 
 
 def build_project(root: Path, facts_by_rel: dict, location_specs: list, dg_projects: list,

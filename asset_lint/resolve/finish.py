@@ -40,7 +40,7 @@ def finish(project, ev) -> None:
             owner.requirements = requirements_of(owner.decorator, func)   # reads the annotations above
     project.definitions_objects = {module: _definitions_objects(ev, module) for module in sorted(
         {location.module for location in project.locations if location.found and location.module})}
-    project.binds_resources_elsewhere = ev.interpret_call.binds_resources_elsewhere
+    project.resource_binders = frozenset(ev.interpret_call.resource_binders)
     project.modules = ev.modules
     project.packages = ev.packages
 

@@ -111,3 +111,60 @@ def requirements_of(decorator: Call, func: Func) -> Requirements:
     found = Requirements(known, judged, needs, own, declared, known and params_known and bool(func.facts.params),
                          body_uses)
     return found if found.anything else NOTHING
+
+
+def modules_reached(modules: dict, seeds) -> set:
+    """Project modules whose values a code location may read, from the modules it is made of (seeds).
+
+    A with_resources(...) call binds resources only to what it is given, and its result reaches a
+    code location only through the modules the location reads. Over-approximated: every module under
+    a seed's package (a defs folder, loaders over the package), what module-level imports reach (an
+    imported package with all its modules), and a package named by a string (load_*_from_package_name).
+    """
+    names = sorted(modules)
+    known = set(names) | {m.rsplit(".", i)[0] for m in names for i in range(1, m.count(".") + 1)}
+    reached: set = set()
+    pending: list = []
+
+    def below(package: str) -> None:
+        if package in known:
+            prefix = package + "."
+            pending.extend(m for m in names if m == package or m.startswith(prefix))
+
+    for seed in seeds:
+        if "." in seed:
+            below(seed.rsplit(".", 1)[0])
+        pending.append(seed)
+    while pending:
+        module = pending.pop()
+        facts = modules.get(module)
+        if facts is None or module in reached:
+            continue
+        reached.add(module)
+        if facts.is_package:
+            below(module)
+        pending.extend(facts.star_imports)
+        for binding in facts.bindings.values():
+            if binding.kind == "import":
+                below(binding.value)
+            elif binding.kind == "from":
+                pending.append(binding.value[0])
+                below(f"{binding.value[0]}.{binding.value[1]}")
+            elif binding.kind in ("expr", "func") and not facts.lazy:
+                ir = binding.value if binding.kind == "expr" else binding.value.returns
+                for text in _strings(ir) if ir else ():
+                    below(text)
+    return reached
+
+
+def _strings(ir) -> list:
+    """Every string constant of one expression's IR."""
+    found, stack = [], [ir]
+    while stack:
+        node = stack.pop()
+        if node and node[0] == "const" and len(node) == 3:
+            if isinstance(node[2], str):
+                found.append(node[2])
+            continue
+        stack.extend(part for part in node[1:] if isinstance(part, tuple) and part)
+    return found

@@ -8,7 +8,7 @@ from asset_lint.dagster_api_table import FUNCTION_ASSET_KINDS
 from asset_lint.findings import Finding
 from asset_lint.messages import MissingResource, UnprovidedResource, UnrequiredResource
 from asset_lint.resolve.ops import job_ops
-from asset_lint.resolve.resources import Requirements, constant_keys
+from asset_lint.resolve.resources import Requirements, constant_keys, modules_reached
 from asset_lint.resolve.values import Call, JobDef, OpDef
 from asset_lint.rules.context import RuleContext, describe
 
@@ -20,9 +20,7 @@ _NOUN = {"resource": "resource", "io": "io manager", "input": "input manager"}
 
 def _provided_by_definitions(project, location) -> Optional[set]:
     """Resource keys the location's Definitions bind; None when some binding cannot be followed."""
-    if project.binds_resources_elsewhere:
-        return None
-    if not (location.definitions_known and location.complete):
+    if not (location.definitions_known and location.complete) or _bound_elsewhere(project, location):
         return None
     provided = {DEFAULT_IO_MANAGER}
     for resources in location.resources:
@@ -31,6 +29,20 @@ def _provided_by_definitions(project, location) -> Optional[set]:
             return None
         provided |= keys
     return provided
+
+
+def _bound_elsewhere(project, location) -> bool:
+    """Whether a with_resources(...) call may have bound resources to what the location holds."""
+    binders = project.resource_binders
+    if not binders:
+        return binders is None
+    seeds = {location.module} | {spec.definition.module for spec in location.specs}
+    for job in location.jobs:
+        if isinstance(job, JobDef):
+            seeds.add(job.module)
+            seeds.update(op.module for op in job_ops(job))
+    seeds.discard("")
+    return not binders.isdisjoint(modules_reached(project.modules, seeds))
 
 
 def _hint(key: str, provided: set) -> str:
