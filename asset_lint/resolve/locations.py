@@ -337,8 +337,8 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             location.incomplete(f"module {spec.module} not found")
             locations.append(location)
             continue
-        elif module not in module_files:
-            value = load_defs_module(ev, loaders, module, site)   # a namespace package: autoload it
+        elif module not in module_files or spec.kind == "defs_folder":
+            value = load_defs_module(ev, loaders, module, site)   # a namespace package or --autoload-defs-module
         else:
             value = _entry_definitions(ev, loaders, module, site)
         _Collector(location).definitions(value)
