@@ -17,6 +17,12 @@ def _codes(text: Optional[str]) -> Optional[tuple]:
     return tuple(validate_codes([c for c in text.split(",") if c.strip()], "--select/--ignore", KNOWN_CODES))
 
 
+def _autoload(item: str) -> str:
+    """`--autoload-defs-module` items travel with the -m items, marked (engine.AUTOLOAD reads them)."""
+    from asset_lint.engine import AUTOLOAD
+    return AUTOLOAD + item
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="asset-lint", description="Static analysis for Dagster asset graphs.")
     parser.add_argument("--version", action="version", version=f"asset-lint {__version__}")
@@ -30,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="read every file afresh")
     check.add_argument("-m", "--location", action="append", default=[], metavar="[NAME=]MODULE",
                        help="a code location's module (repeatable); default: from pyproject.toml/workspace.yaml")
+    check.add_argument("--autoload-defs-module", dest="location", action="append", type=_autoload,
+                       metavar="[NAME=]MODULE", help="a code location loaded from a defs folder, as Dagster's flag")
     check.add_argument("--statistics", action="store_true", help="print counts per code")
     check.add_argument("--verbose", action="store_true",
                        help="list every unknown of a partly analysed code location; print tracebacks of internal "
@@ -42,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     graph.add_argument("--format", choices=("json",), default="json")
     graph.add_argument("-m", "--location", action="append", default=[], metavar="[NAME=]MODULE")
+    graph.add_argument("--autoload-defs-module", dest="location", action="append", type=_autoload,
+                       metavar="[NAME=]MODULE")
     rule = sub.add_parser("rule", help="print a rule's catalogue entry")
     rule.add_argument("code")
     sub.add_parser("rules", help="list every rule")

@@ -138,6 +138,17 @@ def _analyse(paths, overrides, root, sources, apply_noqa, use_cache, locations) 
                     partial_locations([graph.location for graph in run.graphs]))
 
 
+AUTOLOAD = "autoload:"   # marks a --autoload-defs-module item among the -m ones
+
+
+def _command_line_spec(item: str):
+    """A -m [NAME=]MODULE item, or an AUTOLOAD-marked one: a defs folder loaded as load_from_defs_folder does."""
+    from asset_lint.resolve.location_config import LocationSpec
+    kind = "defs_folder" if item.startswith(AUTOLOAD) else "module"
+    item = item[len(AUTOLOAD):] if kind == "defs_folder" else item
+    return LocationSpec(*(item.split("=", 1) if "=" in item else (item, item)), kind, "command line")
+
+
 @dataclass
 class _Setup:
     """What a run knows before it reads a source file: the project, its settings and code locations."""
@@ -164,10 +175,8 @@ class _Setup:
         config_files = discover_config_files(root, settings.exclude)
         location_specs, extra_roots = read_location_specs(root, config_files)
         if locations:
-            from asset_lint.resolve.location_config import LocationSpec
             dg_specs = [s for s in location_specs if s.kind == "dg_project"]
-            location_specs = [LocationSpec(*(item.split("=", 1) if "=" in item else (item, item)), "module",
-                                           "command line") for item in locations]
+            location_specs = [_command_line_spec(item) for item in locations]
             dg_projects = dg_projects_of(dg_specs)
         else:
             dg_projects = dg_projects_of(location_specs)

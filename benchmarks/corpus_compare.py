@@ -1,12 +1,17 @@
 """Measure asset-lint against what real Dagster computed for a public project (../shared/corpus/).
 
-    python benchmarks/corpus_compare.py CORPUS_JSON PROJECT_FOLDER [--asset-lint CMD]
+    python benchmarks/corpus_compare.py CORPUS_JSON PROJECT_FOLDER [--asset-lint CMD] [--goal]
                                         [--name-locations] [--ours FILE] [--json] [--verbose]
+    python benchmarks/corpus_compare.py --all PROJECTS_DIR      # the goal for every corpus
     python benchmarks/corpus_compare.py --self-test [CORPUS_JSON ...]
 
-Runs `CMD graph PROJECT_FOLDER --format json` (CMD defaults to `python -m asset_lint`) and compares
+Runs `CMD graph . --format json` in PROJECT_FOLDER (CMD defaults to `python -m asset_lint`) and compares
 its graph with the corpus, code location by code location. A location of ours is matched to the
-corpus's by name, else by module (the corpus's locations[*].spec.module). Figures:
+corpus's by name, else by module (the corpus's locations[*].spec.module). A corpus location asset-lint
+does not find by itself (one the project declares nowhere) is named in a second run, `-m NAME=MODULE`,
+or `--autoload-defs-module NAME=MODULE` for a dg defs folder the truth marks `autoload` (loaded as
+load_from_defs_folder does); `--name-locations` names every one. A "modules" corpus (one truth per
+module) is one location per module Dagster could import. Figures:
 
   keys      corpus keys asset-lint found / missing / extra (auto-stubs are never keys, only deps)
   edges     (key, parent) pairs found / missing / extra
@@ -14,6 +19,10 @@ corpus's by name, else by module (the corpus's locations[*].spec.module). Figure
 
 Assets whose corpus `file` is None or inside site-packages are "not statically visible": they are
 left out of recall (keys and edges) and reported apart; finding them is never counted as extra.
+`--goal` also runs `check` and prints the issue's goal: key and edge recall and precision over the
+locations Dagster loaded (goal >= 0.98 and >= 0.995), and per location Dagster rejected, the rule that
+covers its error (REJECTION_RULES) and whether asset-lint reported that rule's finding in the location's
+files; plus the findings on locations Dagster loaded, by code (where to look for false positives).
 A measurement, not a test: exits 0 whatever the figures (2 if asset-lint gave no JSON at all).
 `--self-test` feeds the comparison a fake asset-lint output made from the corpus itself (expects
 100%), then a damaged copy (expects exactly the damage), and exits 1 if either disagrees.
@@ -30,7 +39,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CORPORA = sorted((HERE.parent.parent / "shared" / "corpus").glob("*.json"))
+DEFAULT_CORPORA = sorted(p for p in (HERE.parent.parent / "shared" / "corpus").glob("*.json")
+                         if p.name != "projects.json")   # projects.json lists the projects: no truth
 # Where the corpus harness had the projects checked out; only matters for keys built from an
 # absolute path (a Sling stream read from `file://<root>/...`), see normalise_key.
 CORPUS_ROOT = "/tmp/corpus"
@@ -43,6 +53,14 @@ CORPUS_ROOT = "/tmp/corpus"
 def corpus_locations(corpus: dict) -> dict[str, dict]:
     """name -> {"spec", "ok", "errors", "assets": {key: asset}} (auto-stubs included)."""
     out: dict[str, dict] = {}
+    if corpus.get("mode") == "modules":  # one truth per module, each loaded on its own (the 2022 snippets)
+        for rel, mod in sorted((corpus.get("modules") or {}).items()):
+            errors = mod.get("errors") or []
+            if not mod.get("ok", True) and all(e.get("stage") == "import" for e in errors):
+                continue  # Dagster could not even import it: no verdict on its definitions
+            out[mod["module"]] = {"spec": {"module": mod["module"], "root": rel}, "ok": mod.get("ok", True),
+                                  "errors": errors, "assets": mod.get("assets") or {}}
+        return out
     for name, loc in (corpus.get("locations") or {}).items():
         assets = loc.get("assets")
         if assets is None:  # a location that failed to load has no "assets": take the top level
@@ -81,18 +99,54 @@ def normalise_key(key: str, roots: list[str]) -> str:
     return key
 
 
-def run_asset_lint(command: str | None, folder: Path, locations: dict[str, str]) -> dict:
+def location_flags(named: dict[str, dict]) -> list[str]:
+    """-m NAME=MODULE per named corpus location; a dg defs folder the truth marks `autoload` is passed as
+    --autoload-defs-module (loaded as load_from_defs_folder does, as Dagster's flag of that name)."""
+    flags = []
+    for name, spec in sorted(named.items()):
+        flags += ["--autoload-defs-module" if spec.get("autoload") else "-m", f"{name}={spec['module']}"]
+    return flags
+
+
+def run_asset_lint(command: str | None, folder: Path, named: dict[str, dict], check: bool = False):
+    """asset-lint's graph JSON (or, with `check`, its findings JSON) for the folder."""
     cmd = shlex.split(command) if command else [sys.executable, "-m", "asset_lint"]
-    cmd += ["graph", str(folder), "--format", "json"]
-    for name, module in locations.items():
-        cmd += ["-m", f"{name}={module}"]
-    result = subprocess.run(cmd, capture_output=True, text=True)
+    cmd += ["check", ".", "--no-cache", "--output-format", "json"] if check else ["graph", ".", "--format", "json"]
+    cmd += location_flags(named)
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=folder)
     try:
         return json.loads(result.stdout)
     except json.JSONDecodeError:
         sys.stderr.write(f"asset-lint gave no JSON (exit {result.returncode}): {shlex.join(cmd)}\n"
                          f"{result.stderr[-4000:]}\n")
         raise SystemExit(2)
+
+
+def lint_project(command: str | None, folder: Path, corpus: dict, name_all: bool = False,
+                 with_findings: bool = False) -> tuple[dict, list | None, list[str]]:
+    """(graph JSON, findings or None, the corpus locations named on the command line). asset-lint first finds
+    the locations itself; a corpus location it did not find (one the project declares nowhere) is then
+    named, in a second run whose output adds just those locations. `name_all` names every one at once."""
+    theirs = corpus_locations(corpus)
+    nameable = {name: loc["spec"] for name, loc in theirs.items() if loc["spec"].get("module")}
+    if name_all:
+        findings = run_asset_lint(command, folder, nameable, check=True) if with_findings else None
+        return run_asset_lint(command, folder, nameable), findings, sorted(nameable)
+    ours = run_asset_lint(command, folder, {})
+    found = set(match_locations(theirs, ours)[0].values())
+    named = {name: spec for name, spec in nameable.items() if name not in found}
+    findings = run_asset_lint(command, folder, {}, check=True) if with_findings else None
+    if named:
+        more = run_asset_lint(command, folder, named)
+        ours = dict(ours, assets=(ours.get("assets") or []) + [a for a in more.get("assets") or []
+                                                               if a.get("location") in named],
+                    locations=(ours.get("locations") or []) + [loc for loc in more.get("locations") or []
+                                                               if loc.get("name") in named])
+        if with_findings:
+            seen = {json.dumps(f, sort_keys=True) for f in findings}
+            findings += [f for f in run_asset_lint(command, folder, named, check=True)
+                         if json.dumps(f, sort_keys=True) not in seen]
+    return ours, findings, sorted(named)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,6 +263,105 @@ def compare(corpus: dict, ours: dict, folder: Path | None = None,
             total[field] += row[field]
     return {"project": corpus.get("project"), "commit": corpus.get("commit"),
             "locations": rows, "total": total, "locations_not_in_corpus": unmatched}
+
+
+# ---------------------------------------------------------------------------------------------
+# The issue's goal: recall and precision on what Dagster loaded; a rule's finding where it refused
+
+# Dagster's load error -> the rule whose finding should be there (the catalogue's rules/DGNNN-*.md).
+REJECTION_RULES = (
+    (re.compile(r"is not produced by any of the provided asset ops"), "DG002"),
+    (re.compile(r"Duplicate asset key|Asset key \S+ is defined multiple times"), "DG003"),
+    (re.compile(r"(resource|io manager) with key '[^']*' required by .* was not provided"), "DG017"),
+    (re.compile(r"Conflicting definitions found in repository with name"), "DG012"),
+    (re.compile(r"Circular dependencies exist"), "DG001"),
+)
+GOAL = {"recall": 0.98, "precision": 0.995}
+
+
+def covering_rule(errors: list) -> str | None:
+    """The rule that covers the first of Dagster's errors that one covers; None when no rule does."""
+    for error in errors:
+        text = f"{error.get('message', '')} {error.get('full', '')}"
+        for pattern, code in REJECTION_RULES:
+            if pattern.search(text):
+                return code
+    return None
+
+
+def locations_of_file(filename: str, theirs: dict) -> set:
+    """The corpus locations a finding's file belongs to: the one loaded from that very file, else the ones
+    whose root folder is the deepest holding it."""
+    filename = norm_path(filename) or ""
+    exact = {name for name, loc in theirs.items() if norm_path(loc["spec"].get("file")) == filename
+             or norm_path(loc["spec"].get("root")) == filename}
+    if exact:
+        return exact
+    holding = [(len(root), name) for name, loc in theirs.items()
+               for root in [norm_path(loc["spec"].get("root")) or ""] if filename.startswith(root.rstrip("/") + "/")
+               or root in ("", ".")]
+    deepest = max((depth for depth, _ in holding), default=None)
+    return {name for depth, name in holding if depth == deepest}
+
+
+def ratio(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
+def goal(figures: dict, corpus: dict, findings: list | None) -> dict:
+    """Key and edge recall and precision over the locations Dagster loaded; per rejected location, the rule
+    that covers Dagster's error and whether asset-lint reported it there; the findings on loaded locations."""
+    theirs = corpus_locations(corpus)
+    loaded = [r for r in figures["locations"] if r["loaded"]]
+    sums = {f: sum(r[f] for r in loaded) for f in ("found", "keys", "extra", "edges_found", "edges", "edges_extra")}
+    rejected, on_loaded = [], {}
+    by_location: dict = {}
+    for finding in findings or []:
+        for name in locations_of_file(finding.get("filename"), theirs):
+            by_location.setdefault(name, []).append(finding)
+    for name, loc in sorted(theirs.items()):
+        if loc["ok"]:
+            for finding in by_location.get(name, []):
+                on_loaded[finding["code"]] = on_loaded.get(finding["code"], 0) + 1
+            continue
+        rule = covering_rule(loc["errors"])
+        hits = [f for f in by_location.get(name, []) if f.get("code") == rule] if rule else []
+        first = loc["errors"][0] if loc["errors"] else {}
+        rejected.append({"location": name, "rule": rule, "reported": bool(hits) if findings is not None else None,
+                         "error": f"{first.get('type', '')}: {first.get('message', '')}".strip()[:160],
+                         "findings": [f"{f.get('filename')}:{(f.get('location') or {}).get('row')} {f.get('message')}"
+                                      for f in hits]})
+    return {"loaded_locations": len(loaded),
+            "keys_recall": ratio(sums["found"], sums["keys"]),
+            "keys_precision": ratio(sums["found"], sums["found"] + sums["extra"]),
+            "edges_recall": ratio(sums["edges_found"], sums["edges"]),
+            "edges_precision": ratio(sums["edges_found"], sums["edges_found"] + sums["edges_extra"]),
+            "rejected": rejected, "findings_on_loaded_locations": dict(sorted(on_loaded.items()))}
+
+
+def _meets(value: float | None, bound: float) -> str:
+    return "-" if value is None else f"{value:.3f} ({'ok' if value >= bound else 'below ' + str(bound)})"
+
+
+def print_goal(project: str, g: dict, named: list) -> None:
+    shown = ", ".join(named[:4]) + (f" and {len(named) - 4} more" if len(named) > 4 else "")
+    print(f"goal, {project}: {g['loaded_locations']} locations Dagster loaded"
+          + (f" (named on the command line: {shown})" if named else ""))
+    print(f"  keys  recall {_meets(g['keys_recall'], GOAL['recall'])}  precision "
+          f"{_meets(g['keys_precision'], GOAL['precision'])}")
+    print(f"  edges recall {_meets(g['edges_recall'], GOAL['recall'])}  precision "
+          f"{_meets(g['edges_precision'], GOAL['precision'])}")
+    covered = [r for r in g["rejected"] if r["rule"]]
+    caught = [r for r in covered if r["reported"]]
+    print(f"  rejected by Dagster: {len(g['rejected'])}, a rule covers {len(covered)}, its finding reported in "
+          f"{len(caught)}")
+    for r in g["rejected"]:
+        verdict = "no rule covers it" if not r["rule"] else \
+            f"{r['rule']} {'caught' if r['reported'] else 'MISSED' if r['reported'] is False else '?'}"
+        print(f"    {r['location']}: {verdict}: {r['error']}")
+    if g["findings_on_loaded_locations"]:
+        print("  findings on locations Dagster loaded: "
+              + ", ".join(f"{code} x{n}" for code, n in g["findings_on_loaded_locations"].items()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,7 +498,22 @@ def self_test(paths: list[Path]) -> int:
         if not ok:
             print(f"     expected {expected}\n     got      {got}")
         failures += not ok
-    print(f"{3 * len(paths) - failures} passed, {failures} failed")
+        # The goal: a finding of the covering rule in each rejected location's files is "caught", none is not.
+        theirs = corpus_locations(corpus)
+        planted = [{"code": covering_rule(loc["errors"]), "message": "planted", "location": {"row": 1},
+                    "filename": loc["spec"]["root"] if loc["spec"]["root"].endswith(".py")
+                    else f"{loc['spec']['root']}/planted.py"}
+                   for loc in theirs.values() if not loc["ok"] and covering_rule(loc["errors"])
+                   and loc["spec"].get("root") is not None]
+        caught = goal(perfect, corpus, planted)
+        missed = goal(perfect, corpus, [])
+        ok = (all(r["reported"] for r in caught["rejected"] if r["rule"])
+              and not any(r["reported"] for r in missed["rejected"])
+              and caught["keys_recall"] in (None, 1.0) and caught["edges_precision"] in (None, 1.0))
+        print(f"{'ok  ' if ok else 'FAIL'} {path.name} goal: {len(planted)} planted findings of "
+              f"{sum(1 for r in caught['rejected'] if r['rule'])} covered rejections")
+        failures += not ok
+    print(f"{4 * len(paths) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 
@@ -368,27 +536,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true", help="list every missing/extra item")
     parser.add_argument("--self-test", nargs="*", type=Path, metavar="CORPUS_JSON",
                         help="check the comparison itself on fake outputs made from the corpus")
+    parser.add_argument("--goal", action="store_true",
+                        help="also run `check` and print the issue's goal: key and edge recall and precision "
+                             "on the locations Dagster loaded, and per rejected location whether its rule's "
+                             "finding is there")
+    parser.add_argument("--all", type=Path, metavar="PROJECTS_DIR",
+                        help="the goal for every corpus (../shared/corpus/*.json), each project in PROJECTS_DIR/NAME")
     args = parser.parse_args(argv)
 
     if args.self_test is not None:
         paths = list(args.self_test) + ([args.corpus] if args.corpus else [])
         return self_test(paths or DEFAULT_CORPORA)
+    if args.all:
+        return goal_for_all(args)
     if args.corpus is None or args.folder is None:
-        parser.error("CORPUS_JSON and PROJECT_FOLDER are required (or --self-test)")
+        parser.error("CORPUS_JSON and PROJECT_FOLDER are required (or --self-test, --all)")
     corpus = json.loads(args.corpus.read_text())
+    findings, named = None, []
     if args.ours:
         ours = json.loads(args.ours.read_text())
     else:
-        named = {}
-        if args.name_locations:
-            named = {name: loc["spec"]["module"] for name, loc in corpus_locations(corpus).items()
-                     if loc["spec"].get("module")}
-        ours = run_asset_lint(args.asset_lint, args.folder, named)
+        ours, findings, named = lint_project(args.asset_lint, args.folder, corpus, args.name_locations, args.goal)
     figures = compare(corpus, ours, args.folder, args.corpus_root)
+    if args.goal:
+        figures["goal"] = goal(figures, corpus, findings)
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
         print_report(figures, args.verbose)
+        if args.goal:
+            print_goal(figures.get("project") or args.corpus.stem, figures["goal"], named)
+    return 0
+
+
+def goal_for_all(args) -> int:
+    """The goal per project, then the rejected locations summed over the corpus."""
+    covered = caught = 0
+    for path in DEFAULT_CORPORA:
+        folder = args.all / path.stem
+        if not folder.is_dir():
+            print(f"goal, {path.stem}: no folder {folder}")
+            continue
+        corpus = json.loads(path.read_text())
+        ours, findings, named = lint_project(args.asset_lint, folder, corpus, args.name_locations, True)
+        g = goal(compare(corpus, ours, folder, args.corpus_root), corpus, findings)
+        print_goal(path.stem, g, named)
+        covered += sum(1 for r in g["rejected"] if r["rule"])
+        caught += sum(1 for r in g["rejected"] if r["rule"] and r["reported"])
+    print(f"rejected locations a rule covers: {covered}, its finding reported in {caught}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Benchmark asset-lint on a generated monorepo and print ratios (never a timed assertion).
 
     python benchmarks/run.py [--modules 2000] [--repeat 3] [--dest DIR] [--skip-dagster]
+                             [--factories 0.5 | --skip-factories]
 
 In one run on one tree it prints: cold check / parse floor, warm check / floor, check after one
 file changed / floor (three edits: a comment appended to an asset module, which leaves its
@@ -8,7 +9,10 @@ extracted facts equal; a code edit in a helper module no Dagster code reads; a c
 asset module, which resumes the last resolve and evaluates again only the modules that depend on
 it, plus the first such edit, which keeps the snapshot the others resume), flake8 on one file
 with the plugin / without it, and `dagster definitions validate` / cold check (each validate run
-right after a cold check of its own; medians of --dagster-runs); plus peak memory.
+right after a cold check of its own; medians of --dagster-runs); plus peak memory. Then, on a second
+tree of the same size where --factories of the asset modules build their assets through factories,
+comprehensions, module-level loops and a wrapper (generate.py --factories), cold check / floor and
+warm check / floor, with a floor of its own.
 The parse floor is a bare Python process that reads and ast.parses every file, run before each
 measured run (the median of all of them). Each figure is the median of --repeat runs;
 asset-lint's own modules are byte-compiled first, as `pip install` does.
@@ -70,6 +74,29 @@ def age_files(tree: Path) -> None:
         os.utime(path, (past, past))
 
 
+def factory_figures(tree: Path, args) -> None:
+    """Cold and warm check / floor on a tree whose asset modules are built by factories (issue 13)."""
+    factory_tree = tree.with_name(tree.name + "-factories")
+    if factory_tree.exists():
+        shutil.rmtree(factory_tree)
+    generate(factory_tree, args.modules, factories=args.factories)
+    age_files(factory_tree)
+    py = sys.executable
+    lint = [py, "-m", "asset_lint", "check", str(factory_tree)]
+    parse = [py, "-c", FLOOR, str(factory_tree)]
+    timed(parse)
+    first_floor_run = len(FLOOR_RUNS)
+    cold = median(lint, args.repeat, before=lambda: shutil.rmtree(factory_tree / ".asset_lint_cache",
+                                                                  ignore_errors=True), floor=parse)
+    warm = median(lint, args.repeat, floor=parse)
+    floor = statistics.median(FLOOR_RUNS[first_floor_run:])
+    files = sum(1 for _ in factory_tree.rglob("*.py"))
+    print(f"factory tree: {factory_tree} ({files} files, {args.factories:.0%} of the asset modules built by "
+          f"factories in comprehensions and loops, through a wrapper), parse floor {floor:.3f} s")
+    print(f"  cold check          {cold:7.3f} s  = {cold / floor:5.2f}x floor   (goal <= 3x)")
+    print(f"  warm check          {warm:7.3f} s  = {warm / floor:5.2f}x floor   (goal <= 1x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=2000)
@@ -79,6 +106,9 @@ def main() -> None:
     parser.add_argument("--dagster-runs", type=int, default=3,
                         help="`dagster definitions validate` runs, each after a cold check of its own")
     parser.add_argument("--cold-only", action="store_true", help="just one cold check (for very large trees)")
+    parser.add_argument("--factories", type=float, default=0.5,
+                        help="share of the asset modules built by factories in the second tree")
+    parser.add_argument("--skip-factories", action="store_true", help="no second tree with factories")
     args = parser.parse_args()
     tree = args.dest or Path(tempfile.mkdtemp(prefix="asset-lint-bench-"))
     if tree.exists():
@@ -148,6 +178,8 @@ def main() -> None:
     print(f"flake8 one file       {flake8_with:7.3f} s with the plugin / {flake8_without:.3f} s without "
           f"= {flake8_with / flake8_without:5.2f}x   (goal <= 2x)")
     print(f"peak memory of a cold check: {peak:.0f} MB")
+    if not args.skip_factories:
+        factory_figures(tree, args)
     if not args.skip_dagster:
         try:
             import dagster  # noqa: F401

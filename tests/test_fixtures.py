@@ -1,12 +1,21 @@
 """Each fixture project's findings equal its inline `# expect:` markers, no more and no fewer."""
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from asset_lint.engine import analyse
 from markers import read_markers, render, side_by_side
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -34,6 +43,22 @@ def test_fixture(case: Path) -> None:
         if substring:
             messages = [m for p, l, c, m in actual if (p, l, c) == (path, line, code)]
             assert any(substring in m for m in messages), (path, line, code, substring, messages)
+
+
+def fixture_setting(case: Path) -> dict:
+    return tomllib.loads((case / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {}).get("fixture", {})
+
+
+@pytest.mark.parametrize("case", [c for c in fixture_cases() if "complete" in fixture_setting(c)], ids=case_id)
+def test_fixture_completeness(case: Path) -> None:
+    """`complete = true | false` in [tool.fixture]: whether `asset-lint graph` may claim to know every asset key
+    of each code location (false: some unknown could be assets, and the location is reported as partial)."""
+    from asset_lint.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["graph", str(case), "--format", "json"])
+    locations = json.loads(out.getvalue())["locations"]
+    assert locations and all(loc["complete"] is fixture_setting(case)["complete"] for loc in locations), locations
 
 
 def test_every_rule_has_a_fixture() -> None:

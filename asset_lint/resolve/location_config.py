@@ -20,7 +20,7 @@ class LocationSpec:
 
     name: str
     module: str               # entry module (for kind "defs_folder": the defs module)
-    kind: str                 # module | dg_project | implicit
+    kind: str                 # module | dg_project | implicit | defs_folder (--autoload-defs-module)
     declared_in: str          # the config file (or module file) that declares it
     target: str = ""          # dg projects: code_location_target_module, when set
     workspace: str = ""       # the config file that loads this location together with others

@@ -294,8 +294,8 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             location.unknown(f"module {spec.module} not found", site)
             locations.append(location)
             continue
-        elif module not in module_files:
-            value = load_defs_module(ev, loaders, module, site)   # a namespace package: autoload it
+        elif module not in module_files or spec.kind == "defs_folder":
+            value = load_defs_module(ev, loaders, module, site)   # a namespace package or --autoload-defs-module
         else:
             value = _entry_definitions(ev, loaders, module, site)
         Collector(location, site).definitions(value)

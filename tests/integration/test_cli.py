@@ -106,3 +106,20 @@ def test_paths_are_relative_to_the_working_directory_and_several_projects_work(t
     assert (lines[0].startswith("one/defs/assets.py:4:14: DG002")
             and lines[1].startswith("two/defs/assets.py:4:14: DG002"))
     assert lines[-1] == "Found 2 errors."
+
+
+def test_autoload_defs_module_loads_a_defs_package_like_load_from_defs_folder(tmp_path):
+    """-m on a defs package reads only its __init__; --autoload-defs-module walks the folder, as Dagster's flag."""
+    make_project(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/defs/__init__.py": "",
+        "proj/defs/assets.py": "from dagster import asset\n@asset\ndef orders(): ...\n",
+        "proj/defs/marts.py": "from dagster import asset\n@asset(deps=['order'])\ndef revenue(): ...\n",
+    })
+    as_module = json.loads(run("graph", str(tmp_path), "-m", "lesson=proj.defs").stdout)
+    autoloaded = json.loads(run("graph", str(tmp_path), "--autoload-defs-module", "lesson=proj.defs").stdout)
+    assert as_module["assets"] == []
+    assert sorted(a["key"] for a in autoloaded["assets"]) == ["orders", "revenue"]
+    assert [loc["name"] for loc in autoloaded["locations"]] == ["lesson"]
+    result = run("check", "--no-cache", str(tmp_path), "--autoload-defs-module", "lesson=proj.defs")
+    assert "DG002" in result.stdout and "'order'" in result.stdout
