@@ -308,3 +308,42 @@ def test_snapshot_unpickler_admits_the_new_values():
     for name in ("record", "inner"):
         blob = pickle.dumps(ev.lookup("m", name), protocol=4)
         assert type(_SnapshotUnpickler(io.BytesIO(blob)).load()) is type(ev.lookup("m", name))
+
+
+def test_a_call_in_a_frame_is_memoised_per_loop_pass_never_in_the_module_memo():
+    from asset_lint.resolve.interpret import Frame
+    ev = evaluator(m='''
+        from dagster import asset
+
+        def make(name):
+            @asset(name=name)
+            def _a(): ...
+            return _a
+
+        call = make("x")
+        ''')
+    call_ir = ev.modules["m"].bindings["call"].value
+    before = dict(ev._exprs)
+    ev.frame = frame = Frame("m")
+    first, again = ev.eval("m", call_ir), ev.eval("m", call_ir)
+    frame.tick += 1
+    next_pass = ev.eval("m", call_ir)
+    ev.frame = None
+    assert first is again and next_pass is not first and plain(next_pass) == [("x",)]
+    assert ev._exprs == before
+
+
+def test_a_definitions_function_body_is_run():
+    ev = evaluator(m='''
+        from dagster import AutomationCondition, Definitions, asset, definitions
+
+        @asset
+        def a(): ...
+
+        @definitions
+        def defs():
+            eager = [x.with_attributes(automation_condition=AutomationCondition.eager()) for x in [a]]
+            return Definitions(assets=eager)
+        ''')
+    defs = ev.lookup("m", "defs")
+    assert [plain(d) for d in defs.assets.items] == [[("a",)]]
