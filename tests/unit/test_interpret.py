@@ -207,7 +207,8 @@ def test_the_environment_is_never_guessed():
         stamp = datetime.now()
         ''')
     chosen = ev.lookup("m", "chosen")
-    assert isinstance(chosen, Unknown) and "comes from os.environ" in chosen.reason and "build at m.py:" in chosen.reason
+    assert isinstance(chosen, Unknown)
+    assert "comes from os.environ" in chosen.reason and "build at m.py:" in chosen.reason
     assert ev.lookup("m", "region").reason == "comes from os.environ"
     assert "sys.argv" in ev.lookup("m", "flag").reason
     assert "clock" in ev.lookup("m", "stamp").reason
@@ -285,10 +286,10 @@ def test_bounds_are_named_unknowns_never_a_hang(source, reason):
 
 
 def test_snapshot_unpickler_admits_the_new_values():
+    import io
     import pickle
 
     from asset_lint.resolve.snapshot import _SnapshotUnpickler
-    import io
     ev = evaluator(m='''
         from dataclasses import dataclass
 
@@ -302,7 +303,6 @@ def test_snapshot_unpickler_admits_the_new_values():
             return inner
 
         record = R("x")
-        method = record.__class__
         inner = make()
         ''')
     for name in ("record", "inner"):
