@@ -279,9 +279,9 @@ def test_configured_op_is_an_op():
     ("result = 'ab' * 10 ** 8\n", "longer than 1,000,000"),
 ])
 def test_bounds_are_named_unknowns_never_a_hang(source, reason):
-    started = time.perf_counter()
+    started = time.process_time()   # CPU time: other processes on a shared machine do not count
     result = value(source)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert isinstance(result, Unknown) and reason in result.reason, result
 
 
