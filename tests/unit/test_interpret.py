@@ -5,6 +5,7 @@ import textwrap
 import time
 
 import pytest
+from projects import codes_of, make_project
 
 from asset_lint.extract import extract_source
 from asset_lint.resolve.dagster_api import DagsterApi
@@ -347,3 +348,29 @@ def test_a_definitions_function_body_is_run():
         ''')
     defs = ev.lookup("m", "defs")
     assert [plain(d) for d in defs.assets.items] == [[("a",)]]
+
+
+def test_a_yaml_only_component_in_the_defs_folder_keeps_the_location_partial(tmp_path):
+    # a @definitions body is evaluated now: a component folder without Python must still count as unknown
+    make_project(tmp_path, {
+        "pyproject.toml": '[tool.dg.project]\nroot_module = "proj"\n\n'
+                          '[tool.dagster]\nmodule_name = "proj.definitions"\n',
+        "proj/definitions.py": '''
+            from pathlib import Path
+
+            import dagster as dg
+
+            @dg.definitions
+            def defs():
+                root = Path(__file__).parent.parent
+                return dg.load_from_defs_folder(project_root=root)
+            ''',
+        "proj/defs/assets.py": '''
+            import dagster as dg
+
+            @dg.asset(deps=["replicated_table"])
+            def report(): ...
+            ''',
+        "proj/defs/export/defs.yaml": "type: dagster_sling.SlingReplicationCollectionComponent\n",
+    })
+    assert not [code for _, _, code in codes_of(tmp_path) if code == "DG002"]
