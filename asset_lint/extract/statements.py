@@ -191,23 +191,27 @@ class BodyConverter:
                                        f"a {kind.__name__.lower()} statement")
         return ("opaque", pos, reason, _bound_names(stmt))
 
-    def function(self, node) -> FunctionFacts:
-        """The facts of a def: decorators, parameters, what its body does and (where kept) the body itself."""
+    def function(self, node, method: bool = False) -> FunctionFacts:
+        """The facts of a def: decorators, parameters, what its body does and (where kept) the body itself.
+
+        A method is never a Dagster definition: its body is not scanned for storage, resources or ops.
+        """
         made = self._made.get(id(node))
         if made is not None:
             return made
         light = self.light
+        unscanned = light or method
         statements = _body_without_docstring(node.body)
         keep = not light and not any(decorator_name(d) in _BODY_NOT_KEPT for d in node.decorator_list)
         body = self.body(statements) if keep else None
         returns = None
         if len(statements) == 1 and isinstance(statements[0], ast.Return) and statements[0].value is not None:
             returns = body[0][2] if body is not None else to_ir(statements[0].value)   # converted once
-        elif not light and _builds_definitions(node.body):
+        elif not unscanned and _builds_definitions(node.body):
             returns = ("unknown", pos_of(node), "factory")
         # a module that cannot mention Dagster has no op or asset bodies worth scanning
-        storage, resources = scan_storage_and_resources(node.body) if not light else ((), ())
-        composes = not light and any(decorator_name(d) not in _NOT_COMPOSITIONS for d in node.decorator_list)
+        storage, resources = scan_storage_and_resources(node.body) if not unscanned else ((), ())
+        composes = not unscanned and any(decorator_name(d) not in _NOT_COMPOSITIONS for d in node.decorator_list)
         invocations, dynamic = scan_composition(node.body) if composes else ((), False)
         keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
         # the `def name` head, not the whole body: that is where editors and code scanning point
@@ -239,7 +243,7 @@ class BodyConverter:
                     value = to_ir(stmt.value)
                     attributes.extend((name, None, value) for name in names)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                methods.append(self.function(stmt))
+                methods.append(self.function(stmt, method=True))
         made = self._made[id(node)] = ClassFacts(
             node.name, pos_of(node), tuple(to_ir(b) for b in node.bases), tuple(m.name for m in methods),
             decorators=tuple(to_ir(d) for d in node.decorator_list), fields=tuple(fields),

@@ -16,7 +16,7 @@ from asset_lint.resolve import operators
 from asset_lint.resolve.gaps import function_could_be
 from asset_lint.resolve.statements import assign, run_body
 from asset_lint.resolve.values import (
-    Cls, Const, DictV, Func, Instance, Method, Opaque, Seq, Unknown, Value,
+    Cls, Const, Definition, DictV, Func, Instance, Loaded, Method, Opaque, Seq, Unknown, Value,
 )
 
 MAX_DEPTH = 30             # project function calls nested deeper are cut off
@@ -104,6 +104,8 @@ class Interpreter:
         body = getattr(facts, "body", None)
         where = f"{facts.name} at {func.rel}:{facts.pos[0]}"
         if body is None and facts.returns is None:
+            if any(_holds_definitions(a) for a in args + tuple(kwargs.values())):
+                return Unknown(f"{where} is handed definitions and its body is not kept")
             return Opaque(f"result of {facts.name}")
         if body is None and facts.returns[0] == "unknown":
             return Unknown(f"factory {where}: {facts.returns[2]}", function_could_be(self.ev, func))
@@ -309,6 +311,14 @@ def _told_where(result: Value, where: str) -> Value:
         return Seq(tuple(_told_where(item, where) if isinstance(item, Unknown) else item for item in result.items),
                    result.kind)
     return result
+
+
+def _holds_definitions(value: Value) -> bool:
+    if isinstance(value, (Definition, Loaded)):
+        return True
+    if isinstance(value, Seq):
+        return any(_holds_definitions(item) for item in value.items)
+    return False
 
 
 def _plain_class_kind(facts) -> Optional[str]:

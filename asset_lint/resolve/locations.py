@@ -252,7 +252,24 @@ def load_defs_module(ev: Evaluator, loaders: Loaders, defs_module: str, site: Si
             parts.append(DefinitionsV(site, module, parts=tuple(own)))
         else:
             parts.append(loaders.call(ev, Call("load_definitions_from_module", (ModuleV(module),), {}, site, module)))
+    parts.extend(_python_free_components(loaders, defs_module, modules))
     return DefinitionsV(site, defs_module, parts=tuple(parts))
+
+
+def _python_free_components(loaders: Loaders, defs_module: str, modules: list) -> list:
+    """An Unknown per component folder of the defs package that holds no Python module (a YAML-only
+    component, such as a Sling replication): it makes definitions asset-lint cannot see."""
+    init = loaders.module_files.get(defs_module, "")
+    if not init.endswith("__init__.py"):
+        return []
+    with_python = {(loaders.root / loaders.module_files[m]).parent for m in modules}
+    found = []
+    for name in ("defs.yaml", "defs.yml", "component.yaml"):
+        for path in sorted((loaders.root / init).parent.rglob(name)):
+            if path.parent not in with_python:
+                with_python.add(path.parent)
+                found.append(Unknown(f"YAML component in {path.parent.relative_to(loaders.root).as_posix()}"))
+    return found
 
 
 def _entry_definitions(ev: Evaluator, loaders: Loaders, module: str, site: Site) -> Value:

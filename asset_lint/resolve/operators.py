@@ -97,6 +97,9 @@ def items_of(value: Value):
         items = tuple(k for k, _ in value.items)
     elif isinstance(value, Const) and isinstance(value.value, str):
         items = tuple(Const(c) for c in value.value[:MAX_ITEMS + 1])
+    elif isinstance(value, Loaded) and value.key_prefix == () and value.group_name == "":
+        # what a loader returns, as the list Dagster's loader returns (a prefix or group would change it)
+        items = value.definitions + (() if value.complete else (Unknown(f"an object {value.loader} cannot follow"),))
     elif isinstance(value, Unknown):
         return value
     else:

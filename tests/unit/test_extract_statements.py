@@ -317,3 +317,8 @@ def test_a_while_loop_or_try_in_a_script_is_opaque():
     assert statements[1] == ("opaque", "a while loop", ("x",))
     statements = _script("try:\n    import yaml\nexcept ImportError:\n    yaml = None\n", "yaml")
     assert statements == (("opaque", "a try block", ("yaml",)),)
+
+
+def test_a_method_body_is_kept_but_not_scanned_as_a_definition():
+    method = _facts(CLASSES).bindings["Endpoint"].value.method_facts[0]
+    assert method.body is not None and method.storage == () and method.resource_attrs == ()

@@ -5,6 +5,7 @@ import textwrap
 import time
 
 import pytest
+from projects import codes_of, make_project
 
 from asset_lint.extract import extract_source
 from asset_lint.resolve.dagster_api import DagsterApi
@@ -207,7 +208,8 @@ def test_the_environment_is_never_guessed():
         stamp = datetime.now()
         ''')
     chosen = ev.lookup("m", "chosen")
-    assert isinstance(chosen, Unknown) and "comes from os.environ" in chosen.reason and "build at m.py:" in chosen.reason
+    assert isinstance(chosen, Unknown)
+    assert "comes from os.environ" in chosen.reason and "build at m.py:" in chosen.reason
     assert ev.lookup("m", "region").reason == "comes from os.environ"
     assert "sys.argv" in ev.lookup("m", "flag").reason
     assert "clock" in ev.lookup("m", "stamp").reason
@@ -278,17 +280,17 @@ def test_configured_op_is_an_op():
     ("result = 'ab' * 10 ** 8\n", "longer than 1,000,000"),
 ])
 def test_bounds_are_named_unknowns_never_a_hang(source, reason):
-    started = time.perf_counter()
+    started = time.process_time()   # CPU time: other processes on a shared machine do not count
     result = value(source)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert isinstance(result, Unknown) and reason in result.reason, result
 
 
 def test_snapshot_unpickler_admits_the_new_values():
+    import io
     import pickle
 
     from asset_lint.resolve.snapshot import _SnapshotUnpickler
-    import io
     ev = evaluator(m='''
         from dataclasses import dataclass
 
@@ -302,9 +304,73 @@ def test_snapshot_unpickler_admits_the_new_values():
             return inner
 
         record = R("x")
-        method = record.__class__
         inner = make()
         ''')
     for name in ("record", "inner"):
         blob = pickle.dumps(ev.lookup("m", name), protocol=4)
         assert type(_SnapshotUnpickler(io.BytesIO(blob)).load()) is type(ev.lookup("m", name))
+
+
+def test_a_call_in_a_frame_is_memoised_per_loop_pass_never_in_the_module_memo():
+    from asset_lint.resolve.interpret import Frame
+    ev = evaluator(m='''
+        from dagster import asset
+
+        def make(name):
+            @asset(name=name)
+            def _a(): ...
+            return _a
+
+        call = make("x")
+        ''')
+    call_ir = ev.modules["m"].bindings["call"].value
+    before = dict(ev._exprs)
+    ev.frame = frame = Frame("m")
+    first, again = ev.eval("m", call_ir), ev.eval("m", call_ir)
+    frame.tick += 1
+    next_pass = ev.eval("m", call_ir)
+    ev.frame = None
+    assert first is again and next_pass is not first and plain(next_pass) == [("x",)]
+    assert ev._exprs == before
+
+
+def test_a_definitions_function_body_is_run():
+    ev = evaluator(m='''
+        from dagster import AutomationCondition, Definitions, asset, definitions
+
+        @asset
+        def a(): ...
+
+        @definitions
+        def defs():
+            eager = [x.with_attributes(automation_condition=AutomationCondition.eager()) for x in [a]]
+            return Definitions(assets=eager)
+        ''')
+    defs = ev.lookup("m", "defs")
+    assert [plain(d) for d in defs.assets.items] == [[("a",)]]
+
+
+def test_a_yaml_only_component_in_the_defs_folder_keeps_the_location_partial(tmp_path):
+    # a @definitions body is evaluated now: a component folder without Python must still count as unknown
+    make_project(tmp_path, {
+        "pyproject.toml": '[tool.dg.project]\nroot_module = "proj"\n\n'
+                          '[tool.dagster]\nmodule_name = "proj.definitions"\n',
+        "proj/definitions.py": '''
+            from pathlib import Path
+
+            import dagster as dg
+
+            @dg.definitions
+            def defs():
+                root = Path(__file__).parent.parent
+                return dg.load_from_defs_folder(project_root=root)
+            ''',
+        "proj/defs/assets.py": '''
+            import dagster as dg
+
+            @dg.asset(deps=["replicated_table"])
+            def report(): ...
+            ''',
+        "proj/defs/export/defs.yaml": "type: dagster_sling.SlingReplicationCollectionComponent\n",
+    })
+    assert not [code for _, _, code in codes_of(tmp_path) if code == "DG002"]
