@@ -22,7 +22,7 @@ from asset_lint.resolve.keys import (
 from asset_lint.resolve.operators import from_environment
 from asset_lint.resolve.values import (
     AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, Instance, KeyV,
-    Method, OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value, constant_str,
+    Loaded, Method, OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value, constant_str,
 )
 
 
@@ -189,6 +189,8 @@ class DagsterApi:
             return Seq(tuple(Const(p) for p in base.path))
         if isinstance(base, (Instance, Cls)):
             return ev.interpreter.attribute(base, attr)
+        if isinstance(base, DefinitionsV) and attr in _DEFINITIONS_LISTS:
+            return _definitions_list(base, _DEFINITIONS_LISTS[attr])
         if isinstance(base, (Definition, KeyV, DefinitionsV, OpDef, AssetJob, Seq, DictV)) \
                 or constant_str(base) is not None:
             return Call("method:" + attr, (base,), {}, base.site if hasattr(base, "site") else None, "", None)
@@ -400,3 +402,38 @@ def _is_none(value: Value) -> bool:
 
 
 __all__ = ["DagsterApi"]
+
+
+# Definitions' attributes that hold what it was given, by DefinitionsV field
+_DEFINITIONS_LISTS = {"assets": "assets", "asset_checks": "checks", "jobs": "jobs", "schedules": "schedules",
+                      "sensors": "sensors"}
+
+
+def _definitions_list(definitions: DefinitionsV, field_name: str) -> Value:
+    """`defs.assets` and friends: the list a Definitions object (merged ones too) holds, a loader's result
+    spread into it as Dagster's loaders return lists."""
+    items: list = []
+
+    def add(value) -> None:
+        if value is None or (isinstance(value, Const) and value.value is None):
+            return
+        if isinstance(value, Seq):
+            for item in value.items:
+                add(item)
+        elif isinstance(value, Loaded) and value.key_prefix == () and value.group_name == "":
+            items.extend(value.definitions)
+            if not value.complete:
+                items.append(Unknown(f"an object {value.loader} cannot follow", frozenset(), (), value.site))
+        else:
+            items.append(value)
+
+    def walk(value) -> None:
+        if isinstance(value, DefinitionsV):
+            for part in value.parts:
+                walk(part)
+            add(getattr(value, field_name))
+        else:
+            items.append(value if isinstance(value, Unknown) else Unknown(f"{field_name} of a merged part"))
+
+    walk(definitions)
+    return Seq(tuple(items), "list")

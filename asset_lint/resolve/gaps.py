@@ -219,3 +219,19 @@ def gap_of(value: Unknown, bucket: str, site: Optional[Site]) -> Gap:
 __all__ = ["ANYTHING", "ASSETS", "CHECKS", "Gap", "JOBS", "OPS", "OTHER", "PartialLocation", "RESOURCES",
            "could_be_by_name", "definition_prefix", "function_could_be", "gap_of", "known_prefix", "limited_rules",
            "narrowed", "partial_locations"]
+
+
+def type_of_sample(sample) -> tuple:
+    """(could_be, prefix) of an unknown number of values like `sample`; (ANYTHING, ()) when it says nothing."""
+    if isinstance(sample, Unknown):
+        return sample.could_be, sample.prefix
+    if isinstance(sample, Definition):
+        kinds = frozenset({CHECKS}) if sample.kind == CHECK else frozenset({ASSETS})
+        if sample.complete and len(sample.specs) == 1 and sample.specs[0].key is not None:
+            return kinds, sample.specs[0].key
+        return kinds, definition_prefix(sample)
+    if isinstance(sample, (OpDef, JobDef)):
+        return frozenset({OPS, JOBS}), ()
+    if isinstance(sample, (Const, KeyV)):
+        return frozenset({OTHER}), ()
+    return ANYTHING, ()

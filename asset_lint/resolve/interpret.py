@@ -13,7 +13,7 @@ from typing import Optional
 
 from asset_lint.extract.facts import FunctionFacts
 from asset_lint.resolve import operators
-from asset_lint.resolve.gaps import function_could_be
+from asset_lint.resolve.gaps import function_could_be, type_of_sample
 from asset_lint.resolve.statements import assign, run_body
 from asset_lint.resolve.values import (
     Cls, Const, Definition, DictV, Func, Instance, Loaded, Method, Opaque, Seq, Unknown, Value,
@@ -260,7 +260,7 @@ class Interpreter:
             target, iter_ir, ifs = generators[level]
             items = operators.items_of(self.ev.eval(module, iter_ir))
             if isinstance(items, Unknown):
-                return items
+                return self.sampled(frame, target, items, produce)
             for item in items:
                 self.step()
                 frame.tick += 1
@@ -283,6 +283,16 @@ class Interpreter:
 
         problem = self.run(frame, lambda: walk(0))
         return problem if problem is not None else Seq(tuple(made), "list")
+
+    def sampled(self, frame: Frame, target, items: Unknown, produce) -> Unknown:
+        """A comprehension over items asset-lint cannot enumerate: unknown, but typed by one element made
+        with the loop variables unknown (`[make_raw(t) for t in os.getenv(...)]` can only be assets under raw/)."""
+        if items.could_be:
+            return items
+        assign(self, frame, target, items)
+        sample = produce()
+        could_be, prefix = type_of_sample(sample)
+        return replace(items, could_be=could_be, prefix=prefix) if could_be else items
 
     def lambda_value(self, module: str, expr) -> Func:
         """A lambda: a function whose body returns one expression."""

@@ -289,7 +289,7 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
     """Evaluate every code location; when none is declared, module-scope Definitions are the entries."""
     if not specs:
         specs = _implicit_specs(ev, loaders, module_files)
-    locations = []
+    locations, entered = [], set()
     for spec in specs:
         module = spec.module
         if module.startswith("file:"):
@@ -315,6 +315,9 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             value = load_defs_module(ev, loaders, module, site)   # a namespace package or --autoload-defs-module
         else:
             value = _entry_definitions(ev, loaders, module, site)
+        if (spec.declared_in, location.module) in entered:
+            continue   # [tool.dg] and [tool.dagster] of one pyproject.toml naming one module: one code location
+        entered.add((spec.declared_in, location.module))
         Collector(location, site).definitions(value)
         apply_loader_dep_prefixes(location)
         locations.append(location)

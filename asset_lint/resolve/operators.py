@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from typing import Optional
 
-from asset_lint.resolve.values import Const, DictV, External, Loaded, Seq, Unknown, Value
+from asset_lint.resolve.values import Const, DictV, External, Loaded, Opaque, Seq, Unknown, Value
 
 MAX_ITEMS = 10_000          # a loop, a comprehension or a range() over more is cut off
 MAX_STRING = 1_000_000      # characters
@@ -132,6 +132,9 @@ def compare(op: str, left: Value, right: Value) -> Value:
     return unknown_of(left, right, "a comparison")
 
 
+_MAYBE_NONE = (Const, Unknown, External, Opaque)
+
+
 def _identical(left: Value, right: Value) -> Value:
     singletons = isinstance(left, Const) and isinstance(right, Const) \
         and (left.value is None or right.value is None or isinstance(left.value, bool))
@@ -139,6 +142,10 @@ def _identical(left: Value, right: Value) -> Value:
         return Const(left.value is right.value)
     if left is right and not isinstance(left, Unknown):
         return Const(True)
+    # a definition, a list, a key... is certainly not None (an external or opaque result may be)
+    for one, other in ((left, right), (right, left)):
+        if isinstance(one, Const) and one.value is None and not isinstance(other, _MAYBE_NONE):
+            return Const(False)
     return unknown_of(left, right, "an identity test")
 
 
