@@ -13,7 +13,7 @@ from asset_lint.findings import Site
 from asset_lint.resolve.builtins import call_builtin, call_method as call_builtin_method
 from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.gaps import (
-    ANYTHING, JOBS, OPS, OTHER, RESOURCES, could_be_by_name, function_could_be, known_prefix,
+    ANYTHING, JOBS, OPS, RESOURCES, could_be_by_name, known_prefix,
 )
 from asset_lint.resolve.inputs import deps_list, input_deps, param_keys
 from asset_lint.resolve.keys import (

@@ -302,7 +302,9 @@ class Interpreter:
 
 
 def _has_unknown(result: Value) -> bool:
-    return isinstance(result, Unknown) or (isinstance(result, Seq) and any(isinstance(i, Unknown) for i in result.items))
+    """The result is unknown, or a list holding unknowns."""
+    return isinstance(result, Unknown) or (isinstance(result, Seq)
+                                           and any(isinstance(item, Unknown) for item in result.items))
 
 
 def _typed(result: Value, could_be: frozenset) -> Value:
@@ -316,7 +318,9 @@ def _typed(result: Value, could_be: frozenset) -> Value:
 def _told_where(result: Value, where: str) -> Value:
     """The outermost call's unknowns (the result, or items of a returned list) say which call made them."""
     if isinstance(result, Unknown):
-        return result if result.reason.startswith("factory ") else replace(result, reason=f"factory {where}: {result.reason}")
+        if result.reason.startswith("factory "):
+            return result
+        return replace(result, reason=f"factory {where}: {result.reason}")
     if isinstance(result, Seq) and any(isinstance(item, Unknown) for item in result.items):
         return Seq(tuple(_told_where(item, where) if isinstance(item, Unknown) else item for item in result.items),
                    result.kind)

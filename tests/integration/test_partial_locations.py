@@ -94,7 +94,7 @@ def test_text_ends_with_a_note_per_partial_location(project):
     note = lines[-1]
     assert note.startswith("note: code location 'defs.definitions' was analysed only partly, 4 unknowns: ")
     assert "defs/raw.py:8: asset raw_table: keys asset-lint cannot resolve (could be assets under raw/)" in note
-    assert "defs/definitions.py:" in note and "(could be checks)" in note
+    assert "defs/checks.py:7: factory schema_checks at defs/checks.py:5: " in note and "(could be checks)" in note
     assert "and 1 more (--verbose lists them)" in note
     assert note.endswith("limited there: DG002 (keys under raw/), DG013, DG016 (keys under raw/), DG017, DG018, DG021")
 
