@@ -29,6 +29,8 @@ class Collector:
             if id(value) in self.seen_defs:
                 return
             self.seen_defs.add(id(value))
+            if value.walked:
+                self.location.packages_read.append(value.walked)
             outer, self.site = self.site, value.site or self.site
             for part in value.parts:
                 self.definitions(part)

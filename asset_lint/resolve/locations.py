@@ -35,6 +35,7 @@ class CodeLocation:
     loaders: list = field(default_factory=list)      # the Loaded values (load_assets_from_*) it collects
     triggers: list = field(default_factory=list)     # schedules and sensors (TriggerDef)
     resources: list = field(default_factory=list)    # each Definitions' resources= value, as evaluated
+    packages_read: list = field(default_factory=list)   # defs packages Dagster imports whole (load_from_defs_folder)
 
     def _could_be(self, kind: str) -> bool:
         return any(gap.could_be_a(kind) for gap in self.gaps)
@@ -253,7 +254,7 @@ def load_defs_module(ev: Evaluator, loaders: Loaders, defs_module: str, site: Si
         else:
             parts.append(loaders.call(ev, Call("load_definitions_from_module", (ModuleV(module),), {}, site, module)))
     parts.extend(_python_free_components(loaders, defs_module, modules))
-    return DefinitionsV(site, defs_module, parts=tuple(parts))
+    return DefinitionsV(site, defs_module, parts=tuple(parts), walked=defs_module)
 
 
 def _python_free_components(loaders: Loaders, defs_module: str, modules: list) -> list:

@@ -113,13 +113,15 @@ def requirements_of(decorator: Call, func: Func) -> Requirements:
     return found if found.anything else NOTHING
 
 
-def modules_reached(modules: dict, seeds) -> set:
+def modules_reached(modules: dict, seeds, packages_read=()) -> set:
     """Project modules whose values a code location may read, from the modules it is made of (seeds).
 
     A with_resources(...) call binds resources only to what it is given, and its result reaches a
-    code location only through the modules the location reads. Over-approximated: every module under
-    a seed's package (a defs folder, loaders over the package), what module-level imports reach (an
-    imported package with all its modules), and a package named by a string (load_*_from_package_name).
+    code location only through the modules the location reads. Over-approximated: the packages above a
+    seed (importing a module runs them), every module of a defs package Dagster walks (packages_read),
+    what module-level imports reach (an imported package with all its modules), and a package named by
+    a string (load_*_from_package_name). A sibling module nothing imports is not read: Dagster never
+    imports it.
     """
     names = sorted(modules)
     known = set(names) | {m.rsplit(".", i)[0] for m in names for i in range(1, m.count(".") + 1)}
@@ -132,17 +134,15 @@ def modules_reached(modules: dict, seeds) -> set:
             pending.extend(m for m in names if m == package or m.startswith(prefix))
 
     for seed in seeds:
-        if "." in seed:
-            below(seed.rsplit(".", 1)[0])
-        pending.append(seed)
+        pending.extend(seed.rsplit(".", i)[0] for i in range(seed.count(".") + 1))
+    for package in packages_read:
+        below(package)
     while pending:
         module = pending.pop()
         facts = modules.get(module)
         if facts is None or module in reached:
             continue
         reached.add(module)
-        if facts.is_package:
-            below(module)
         pending.extend(facts.star_imports)
         for binding in facts.bindings.values():
             if binding.kind == "import":

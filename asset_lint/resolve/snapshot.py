@@ -20,7 +20,7 @@ import io
 import pickle
 from typing import Optional
 
-SNAPSHOT_FORMAT = 10          # bump when Snapshot, or anything a snapshot holds, changes shape
+SNAPSHOT_FORMAT = 11          # bump when Snapshot, or anything a snapshot holds, changes shape
 MAX_FILES = 20_000            # beyond this the pickle's memo (one entry per object) costs too much memory
 REWRITE_SHARE = 0.25          # evaluated again more than this share of the modules: write a newer snapshot
 

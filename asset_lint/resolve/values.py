@@ -279,6 +279,7 @@ class DefinitionsV(Value):
     sensors: Any = None
     resources: Any = None
     parts: tuple = ()               # Definitions.merge inputs
+    walked: str = ""                # the defs package load_from_defs_folder walked to make it
 
 
 @dataclass(eq=False)

@@ -42,7 +42,7 @@ def _bound_elsewhere(project, location) -> bool:
             seeds.add(job.module)
             seeds.update(op.module for op in job_ops(job))
     seeds.discard("")
-    return not binders.isdisjoint(modules_reached(project.modules, seeds))
+    return not binders.isdisjoint(modules_reached(project.modules, seeds, location.packages_read))
 
 
 def _hint(key: str, provided: set) -> str:
