@@ -21,7 +21,7 @@ from asset_lint.resolve.keys import (
 )
 from asset_lint.resolve.operators import from_environment
 from asset_lint.resolve.values import (
-    AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, Instance, KeyV,
+    AssetJob, Call, Cls, Const, Dagster, Definition, DefinitionsV, Dep, DictV, External, Func, Instance, JobDef, KeyV,
     Loaded, Method, OpDef, Opaque, Seq, SpecNode, TriggerDef, Unknown, Value, constant_str,
 )
 
@@ -70,6 +70,8 @@ class DagsterApi:
                 return self.build_op(ev, decorator, target)
             if name in DEFINITIONS_DECORATORS:
                 built = self.call_user_function(ev, target, lenient=True)
+                if name == "repository" and isinstance(built, Seq):
+                    return _repository(built, Site(target.rel, target.facts.pos), module)
                 # a body that is more than `return ...`: Dagster calls it and gets definitions we cannot see
                 return Unknown(f"@{name} function {target.facts.name}") if isinstance(built, Opaque) else built
             if name in TRIGGER_DECORATORS:
@@ -437,3 +439,17 @@ def _definitions_list(definitions: DefinitionsV, field_name: str) -> Value:
 
     walk(definitions)
     return Seq(tuple(items), "list")
+
+
+def _repository(listed: Seq, site: Site, module: str) -> DefinitionsV:
+    """What a @repository function's list holds, sorted as Definitions' arguments: Dagster takes assets, checks,
+    jobs, schedules and sensors from one list (an unknown item could be any of them)."""
+    buckets: dict = {"assets": [], "jobs": [], "schedules": []}
+    for item in listed.items:
+        if isinstance(item, (JobDef, AssetJob)):
+            buckets["jobs"].append(item)
+        elif isinstance(item, TriggerDef):
+            buckets["schedules"].append(item)
+        else:
+            buckets["assets"].append(item)
+    return DefinitionsV(site, module, **{name: Seq(tuple(items)) for name, items in buckets.items()})
