@@ -154,7 +154,8 @@ TABLE = (
     ApiName("PermissiveConfig", Role.CONFIG_BASE),
     ApiName("ConfigurableResource", Role.RESOURCE_BASE, star=True),
     *(ApiName(name, Role.RESOURCE_BASE) for name in (
-        "ResourceDefinition", "ConfigurableIOManager", "ConfigurableIOManagerFactory", "IOManagerDefinition")),
+        "ResourceDefinition", "ConfigurableIOManager", "ConfigurableIOManagerFactory", "IOManagerDefinition",
+        "PipesSubprocessClient")),   # a Pipes client is a resource parameter (TreatAsResourceParam)
     *(ApiName(name, Role.RESOURCE_BASE, current=False) for name in (
         "ConfigurableResourceFactory", "TreatAsResourceParam")),   # older releases' top-level names
     *(ApiName(name, Role.VALUE, star=True) for name in (

@@ -316,9 +316,12 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
             value = load_defs_module(ev, loaders, module, site)   # a namespace package or --autoload-defs-module
         else:
             value = _entry_definitions(ev, loaders, module, site)
-        if (spec.declared_in, location.module) in entered:
-            continue   # [tool.dg] and [tool.dagster] of one pyproject.toml naming one module: one code location
-        entered.add((spec.declared_in, location.module))
+        # one module named by two configuration files of one folder ([tool.dg] and [tool.dagster], a
+        # pyproject.toml and the workspace.yaml beside it) is one code location, as Dagster loads it
+        folder = spec.declared_in.rpartition("/")[0]
+        if (folder, location.module) in entered:
+            continue
+        entered.add((folder, location.module))
         Collector(location, site).definitions(value)
         apply_loader_dep_prefixes(location)
         locations.append(location)
