@@ -14,9 +14,14 @@ ANYTHING: frozenset = frozenset()   # the empty type: could be anything
 BUCKETS = {"assets": frozenset({ASSETS, CHECKS}), "checks": frozenset({CHECKS}), "jobs": frozenset({JOBS}),
            "other": frozenset({OTHER}), "resources": frozenset({RESOURCES})}
 # which rules a gap of each type limits, for the note that names a partial code location
+# An upstream key asset-lint cannot resolve: the graph lacks an edge (a cycle through it goes unseen)
+DEPENDENCY = "dependency"
 LIMITED_RULES = {ASSETS: ("DG002", "DG013", "DG016", "DG017", "DG018", "DG021"), CHECKS: ("DG018",),
-                 JOBS: ("DG016",), OTHER: ("DG016",), RESOURCES: ("DG017",), OPS: ()}
+                 JOBS: ("DG016",), OTHER: ("DG016",), RESOURCES: ("DG017",), OPS: (), DEPENDENCY: ("DG001",)}
 CREATES_ANYTHING = "*"   # in FunctionFacts.creates: the function may return something of any type
+
+
+_WORDS = {OTHER: "schedules or sensors", DEPENDENCY: "any upstream key"}
 
 
 class Gap(NamedTuple):
@@ -39,8 +44,8 @@ class Gap(NamedTuple):
         """What the gap could be, in words: `anything`, `checks`, `assets under raw/`."""
         if not self.could_be:
             return "anything" + (f" (asset keys under {'/'.join(self.prefix)}/)" if self.prefix else "")
-        kinds = [k for k in (ASSETS, CHECKS, OPS, JOBS, RESOURCES, OTHER) if k in self.could_be]
-        words = ["schedules or sensors" if k == OTHER else k for k in kinds]
+        kinds = [k for k in (ASSETS, CHECKS, OPS, JOBS, RESOURCES, OTHER, DEPENDENCY) if k in self.could_be]
+        words = [_WORDS.get(k, k) for k in kinds]
         if self.prefix and ASSETS in kinds:
             words[0] = f"assets under {'/'.join(self.prefix)}/"
         return " or ".join(words)

@@ -10,7 +10,7 @@ from asset_lint.dagster_api_table import ASSET_KINDS, CHECK, LOADERS, SPEC
 from asset_lint.findings import Site
 from asset_lint.resolve.evaluate import Evaluator
 from asset_lint.resolve.collect import Collector, apply_loader_dep_prefixes
-from asset_lint.resolve.gaps import ANYTHING, ASSETS, CHECKS, JOBS, OTHER, RESOURCES, Gap
+from asset_lint.resolve.gaps import ANYTHING, ASSETS, CHECKS, DEPENDENCY, JOBS, OTHER, RESOURCES, Gap
 from asset_lint.resolve.keys import coerce_prefix, group_of
 from asset_lint.resolve.values import (
     AssetJob, Call, Const, Definition, DefinitionsV, JobDef, Loaded, ModuleV, Seq, TriggerDef, Unknown,
@@ -324,8 +324,18 @@ def build_locations(ev: Evaluator, loaders: Loaders, specs: list, module_files: 
         entered.add((folder, location.module))
         Collector(location, site).definitions(value)
         apply_loader_dep_prefixes(location)
+        _unresolved_dependencies(location)
         locations.append(location)
     return locations
+
+
+def _unresolved_dependencies(location: CodeLocation) -> None:
+    """A dependency whose key cannot be evaluated is an edge the graph lacks: told, never silently dropped
+    (it could be any key, so it limits only what reads edges)."""
+    for spec in location.specs:
+        for dep in spec.deps:
+            if dep.key is None:
+                location.unknown("a dependency asset-lint cannot resolve", dep.site, frozenset({DEPENDENCY}))
 
 
 def _by_suffix(module: str, module_files: dict) -> Optional[str]:

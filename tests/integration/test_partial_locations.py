@@ -140,3 +140,31 @@ def test_graph_json_lists_the_unknowns(project):
     assert sorted(u["could_be"][0] for u in unknowns if len(u["could_be"]) == 1) == \
         ["assets", "checks", "jobs", "resources"]
     assert all(set(u) == {"file", "line", "reason", "could_be", "prefix"} for u in unknowns)
+
+
+def test_a_dependency_that_cannot_be_evaluated_is_told_not_dropped(tmp_path):
+    """deps=[<unknown>]: the graph lacks an edge, so the location is told as partial (edges only: DG001),
+    while its keys stay complete and every key rule still judges them."""
+    make_project(tmp_path, {
+        "pyproject.toml": '[tool.dagster]\nmodule_name = "defs.definitions"\n',
+        "defs/definitions.py": """
+            import os
+            from dagster import Definitions, asset
+
+
+            @asset
+            def raw_orders(): ...
+
+
+            @asset(deps=[os.environ.get("UPSTREAM", "raw_orders"), "raw_customer"])
+            def orders(): ...
+
+
+            defs = Definitions(assets=[raw_orders, orders])
+            """,
+    })
+    lines = run("check", "--no-cache", str(tmp_path)).stdout.splitlines()
+    assert "DG002" in lines[0] and "'raw_customer'" in lines[0]
+    assert lines[-1] == ("note: code location 'defs.definitions' was analysed only partly, 1 unknown: "
+                         "defs/definitions.py:9: a dependency asset-lint cannot resolve (could be any upstream key); "
+                         "limited there: DG001")
